@@ -1,0 +1,29 @@
+/** `omni-doctor check [DIR]`. */
+import { exitCodeFor } from "../engine/exit-code.ts";
+import { render } from "../report/report.ts";
+import { detectStyle } from "../report/style.ts";
+import { VERSION } from "../version.ts";
+import { executeRun, prepareRun, type CommonOptions } from "./run.ts";
+import { interruptible, startProgress, writeReport } from "./output.ts";
+
+export async function checkCommand(dir: string, options: CommonOptions): Promise<number> {
+  const interrupt = interruptible();
+  try {
+    const prepared = await prepareRun(dir, options, interrupt.signal);
+    const progress = startProgress("checking");
+    const outcome = await executeRun(prepared, progress.update);
+    progress.stop();
+    const style = detectStyle(options.output ? { isTTY: false } : process.stdout);
+    const text = render(prepared.format, outcome.results, {
+      version: VERSION,
+      header: prepared.header + (interrupt.signal.aborted ? " · INTERRUPTED (partial report)" : ""),
+      verbose: Boolean(options.verbose),
+      elapsedMs: outcome.elapsedMs,
+      style,
+    });
+    writeReport(text, options.output);
+    return exitCodeFor(outcome.results, prepared.failOn);
+  } finally {
+    interrupt.dispose();
+  }
+}

@@ -1,0 +1,51 @@
+/** Where reports go: --output FILE or stdout, nothing else on stdout. Progress goes to stderr, on a TTY only. */
+import { writeFileSync } from "node:fs";
+import ora, { type Ora } from "ora";
+import { UsageError } from "./usage-error.ts";
+
+export function writeReport(text: string, output: string | undefined): void {
+  if (!output) {
+    process.stdout.write(text);
+    return;
+  }
+  try {
+    writeFileSync(output, text);
+  } catch (error) {
+    throw new UsageError(`--output ${output}: cannot write it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
+export interface Progress {
+  update(done: number, total: number): void;
+  stop(): void;
+}
+
+export function startProgress(label: string): Progress {
+  if (!process.stderr.isTTY || process.env.CI) return { update() {}, stop() {} };
+  const spinner: Ora = ora({ text: label, stream: process.stderr }).start();
+  return {
+    update(done, total) {
+      spinner.text = `${label} ${done}/${total}`;
+    },
+    stop() {
+      spinner.stop();
+    },
+  };
+}
+
+/** Ctrl-C once: stop asking, report what we have. Twice: leave now. */
+export function interruptible(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  let count = 0;
+  const onSigint = () => {
+    count++;
+    if (count === 1) {
+      process.stderr.write("\nomni-doctor: interrupted; stopping external calls and reporting what is known (Ctrl-C again to quit now)\n");
+      controller.abort();
+    } else {
+      process.exit(130);
+    }
+  };
+  process.on("SIGINT", onSigint);
+  return { signal: controller.signal, dispose: () => process.off("SIGINT", onSigint) };
+}

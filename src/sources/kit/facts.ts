@@ -1,0 +1,16 @@
+/** Facts read from the kit files (offline). */
+import { defineFact } from "../../engine/fact.ts";
+import type { Kit, KitYamlFile } from "./kit.ts";
+import { templateFiles } from "./templates.ts";
+
+export const kit = defineFact<Kit>({
+  id: "files.kit",
+  source: "files",
+  resolve: async (ctx) => ctx.kit(),
+});
+
+export const templates = defineFact<KitYamlFile[]>({
+  id: "files.templates",
+  source: "files",
+  resolve: async (ctx) => templateFiles(await ctx.fact(kit)),
+});

@@ -1,0 +1,98 @@
+/**
+ * talosctl: one `talosctl get <type> -n a,b,c -o json` per resource type for all nodes of a
+ * cluster, never one call per node. Both client generations are understood: ≤1.13 prints a bare
+ * multierror naming no node (we attribute it to the nodes that printed nothing), ≥1.14 prints
+ * `error listing resources on node <n>: <err>`. One unreachable node never hides the others.
+ */
+import { z } from "zod";
+import type { QueryRunner } from "../query-runner.ts";
+import { SourceError } from "../source-error.ts";
+import { firstErrorLine, looseString, parseStream, stringMap } from "../exec-output.ts";
+
+export function talosEnvelope<S extends z.ZodType>(spec: S) {
+  return z.object({
+    node: looseString,
+    metadata: z.object({
+      namespace: z.string(),
+      type: z.string(),
+      id: z.string(),
+      version: z.union([z.number(), z.string()]).optional(),
+      phase: z.string().default("running"),
+      labels: stringMap,
+    }),
+    spec,
+  });
+}
+export type TalosResource<T> = { node: string; metadata: z.infer<ReturnType<typeof talosEnvelope>>["metadata"]; spec: T };
+
+export interface TalosTarget {
+  /** Node names or addresses as talosctl's -n takes them. Empty: the talosconfig's own nodes. */
+  nodes: string[];
+  /** Omni's `--cluster` when talosctl goes through an Omni endpoint. */
+  cluster?: string;
+}
+
+export interface TalosAnswer<T> {
+  resources: Array<TalosResource<T>>;
+  /** Nodes that did not answer, with why. */
+  nodeErrors: Record<string, string>;
+}
+
+export class TalosSource {
+  readonly #runner: QueryRunner;
+
+  constructor(runner: QueryRunner) {
+    this.#runner = runner;
+  }
+
+  async get<S extends z.ZodType>(type: string, target: TalosTarget, spec: S): Promise<TalosAnswer<z.infer<S>>> {
+    const args: string[] = [];
+    if (target.cluster) args.push("--cluster", target.cluster);
+    if (target.nodes.length > 0) args.push("--nodes", target.nodes.join(","));
+    args.push("get", type, "--output", "json");
+    const answer = await this.#runner.ask({ kind: "exec", source: "talos", program: "talosctl", args });
+    let resources: Array<TalosResource<z.infer<S>>> = [];
+    try {
+      resources = parseStream("talos", `talosctl get ${type}`, answer.stdout, talosEnvelope(spec)) as Array<TalosResource<z.infer<S>>>;
+    } catch (error) {
+      // Garbage on stdout with a failing exit code: the failure explains it better than the parse.
+      if (answer.exitCode === 0) throw error;
+    }
+    const nodeErrors = answer.exitCode === 0 ? {} : attributeErrors(answer.stderr, target.nodes, resources);
+    const answered = new Set(resources.map((r) => r.node));
+    const failedEverywhere = answer.exitCode !== 0 && (target.nodes.length === 0 ? resources.length === 0 : target.nodes.every((n) => !answered.has(n)));
+    if (failedEverywhere) throw classifyTalosctlError(answer.stderr, answer.exitCode);
+    return { resources, nodeErrors };
+  }
+}
+
+const PER_NODE = /error (?:listing resources|getting resource) on node ([^\s:]+(?::\d+)?): (.*)/g;
+
+function attributeErrors(stderr: string, nodes: string[], resources: Array<TalosResource<unknown>>): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const match of stderr.matchAll(PER_NODE)) errors[match[1]!] = match[2]!.trim();
+  if (Object.keys(errors).length > 0 || nodes.length === 0) return errors;
+  // ≤1.13: the multierror does not say which node failed; it is one of those that printed nothing.
+  const answered = new Set(resources.map((r) => r.node));
+  const message = firstErrorLine(stderr);
+  for (const node of nodes) if (!answered.has(node)) errors[node] = message;
+  return errors;
+}
+
+/** Map talosctl's error text (reference/talos.md §4) to a kind and advice. */
+export function classifyTalosctlError(stderr: string, exitCode: number): SourceError {
+  const line = firstErrorLine(stderr) || `talosctl exited with ${exitCode}`;
+  if (/nodes are not set|no such file or directory|failed to open config|error reading config|context .* not defined/i.test(stderr)) {
+    return new SourceError("talos", "not-configured", line, "set TALOSCONFIG (from Omni: `omnictl talosconfig`) so talosctl can reach the nodes");
+  }
+  if (/expired certificate|bad certificate|PermissionDenied|not authorized|certificate signed by unknown authority|certificate has expired/i.test(stderr)) {
+    return new SourceError("talos", "auth", line, "the talosconfig's certificate was refused: download a fresh talosconfig (`omnictl talosconfig` or `talosctl config new`)");
+  }
+  if (/connection refused|no route to host|i\/o timeout|network is unreachable|Unavailable|DeadlineExceeded|deadline exceeded|no such host/i.test(stderr)) {
+    return new SourceError("talos", "unreachable", line, "check that the nodes are up and port 50000 is reachable (or the Omni endpoint, with an Omni talosconfig)");
+  }
+  if (/is not registered/i.test(stderr)) {
+    return new SourceError("talos", "failed", line, "this Talos version does not have that resource");
+  }
+  return new SourceError("talos", "failed", line);
+}

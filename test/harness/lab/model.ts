@@ -1,0 +1,122 @@
+/**
+ * A lab: a homelab described as data (Omni resources, Talos nodes, Kubernetes objects, Proxmox
+ * nodes and VMs, DNS records). The fakes (omnictl/talosctl executables, the PVE, Kubernetes and
+ * DNS servers) and the in-process lab transport all answer from the same lab, in the exact
+ * formats the real systems use. Labs are plain JSON so a fake process can read one from a file.
+ */
+export interface ExecFailure {
+  exitCode: number;
+  stderr: string;
+  /** Also print this on stdout before failing. */
+  stdout?: string;
+}
+
+export interface OmniResource {
+  type: string;
+  namespace?: string;
+  id: string;
+  version?: number;
+  phase?: "running" | "tearingDown";
+  created?: string;
+  updated?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  finalizers?: string[];
+  spec: Record<string, unknown>;
+}
+
+export interface OmniLab {
+  /** Every omnictl call fails like this (auth expired, unreachable endpoint...). */
+  failure?: ExecFailure;
+  /** Print this on stdout instead of the resources (garbage, truncated JSON). */
+  rawStdout?: string;
+  /** Hang instead of answering (for timeouts). */
+  hang?: boolean;
+  resources: OmniResource[];
+}
+
+export interface TalosResource {
+  type: string;
+  namespace: string;
+  id: string;
+  owner?: string;
+  labels?: Record<string, string>;
+  spec: Record<string, unknown>;
+}
+
+export interface TalosNode {
+  /** The node does not answer (connection refused). */
+  unreachable?: boolean;
+  resources: TalosResource[];
+}
+
+export interface TalosLab {
+  /** Client generation: ≤1.13 proxies through the endpoint, ≥1.14 calls each node. */
+  client: "1.13" | "1.14";
+  failure?: ExecFailure;
+  rawStdout?: string;
+  hang?: boolean;
+  /** Keyed by the node string as passed to -n (name with an Omni talosconfig, IP otherwise). */
+  nodes: Record<string, TalosNode>;
+  /** The talosconfig's own nodes, used when -n is not given. */
+  configNodes?: string[];
+}
+
+export interface KubeLab {
+  /** Every list answers this HTTP status (401, 500...) instead of objects. */
+  failure?: { status: number; body?: string };
+  hang?: boolean;
+  /** Raw Kubernetes objects by plural resource name ("nodes", "events", ...). */
+  objects: Record<string, Array<Record<string, unknown>>>;
+}
+
+export interface PveVm {
+  vmid: number;
+  node: string;
+  name: string;
+  status?: "running" | "stopped";
+  tags?: string[];
+  template?: boolean;
+  lock?: string;
+  config: Record<string, string | number>;
+}
+
+export interface PveNodeLab {
+  node: string;
+  status: "online" | "offline";
+  dns?: { search?: string; dns1?: string; dns2?: string; dns3?: string };
+  maxmem?: number;
+  mem?: number;
+}
+
+export interface HttpFailure {
+  status: number;
+  statusText: string;
+  body?: string;
+  /** Wait this long before answering. */
+  delayMs?: number;
+}
+
+export interface PveLab {
+  version: string;
+  nodes: PveNodeLab[];
+  vms: PveVm[];
+  /** Answers that replace the normal ones, keyed `METHOD /path` (query included when given). */
+  overrides?: Record<string, HttpFailure>;
+  /** Credentials the server accepts; anything else gets PVE's 401. */
+  tokenId?: string;
+  tokenSecret?: string;
+}
+
+export type DnsRecord = { rcode: string; addresses: string[] } | "timeout";
+
+export interface Lab {
+  /** The lab's notion of "now" (ISO time), for age-based checks and recordings. */
+  now: string;
+  omni?: OmniLab;
+  talos?: TalosLab;
+  kube?: KubeLab;
+  pve?: PveLab;
+  /** resolver IP → name → answer. */
+  dns?: Record<string, Record<string, DnsRecord>>;
+}
