@@ -11,7 +11,7 @@ const configs = (entries: Record<number, Record<string, unknown>>, errors: Recor
   errors: new Map(Object.entries(errors)),
 });
 /** The config the provider creates by default must never fail (CATALOG severity policy). */
-const providerDefault = (JSON.parse(readFileSync(new URL("../../../shared/samples/proxmox/omni-vm-config.expected.constructed.json", import.meta.url), "utf8")) as { data: Record<string, unknown> }).data;
+const providerDefault = (JSON.parse(readFileSync(new URL("../../fixtures/samples/proxmox/omni-vm-config.expected.constructed.json", import.meta.url), "utf8")) as { data: Record<string, unknown> }).data;
 
 testCheck(check, {
   valid: [

@@ -154,7 +154,14 @@ function proxmoxAvailability(o: CommonOptions, config: DoctorConfig, configFile:
   return resolution.ok ? resolution : { ok: false, error: new SourceError("pve", "not-configured", resolution.reason, resolution.advice) };
 }
 
-export async function prepareRun(dirArg: string | undefined, o: CommonOptions, signal: AbortSignal): Promise<PreparedRun> {
+/** For programs that drive a run themselves (the demo recorder, the benchmark): answer from this transport instead of the live systems. */
+export interface RunOverrides {
+  transport?: Transport;
+  /** The moment the answers describe (a lab's time), instead of now. */
+  now?: Date;
+}
+
+export async function prepareRun(dirArg: string | undefined, o: CommonOptions, signal: AbortSignal, overrides: RunOverrides = {}): Promise<PreparedRun> {
   const dir = resolve(dirArg ?? ".");
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${dirArg ?? "."}: not a directory`);
   if (!(FORMATS as readonly string[]).includes(o.format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got "${o.format}"`);
@@ -208,14 +215,14 @@ export async function prepareRun(dirArg: string | undefined, o: CommonOptions, s
   const loadKit = () => (kitCache ??= parseKit(dir, readKitFiles(dir).map((f) => ({ ...f, path: displayPath(dir, f.path) }))));
 
   let transport: Transport;
-  const live = o.offline || recording ? undefined : new LiveTransport({ probeTimeoutMs: Math.min(timeoutMs, 5000) });
+  const live = o.offline || recording || overrides.transport ? undefined : new LiveTransport({ probeTimeoutMs: Math.min(timeoutMs, 5000) });
   if (o.offline) transport = new OfflineTransport();
   else if (recording) transport = new ReplayTransport(recording);
-  else transport = live!;
+  else transport = overrides.transport ?? live!;
   if (o.record) transport = new RecordingTransport(transport, resolve(o.record));
 
   const proxmox: ProxmoxAvailability = o.offline ? { ok: false, error: new SourceError("pve", "offline", "not asked (--offline)") } : proxmoxAvailability(o, config, configShown, loadKit, recording);
-  const now = recording ? new Date(recording.manifest.recordedAt) : new Date();
+  const now = recording ? new Date(recording.manifest.recordedAt) : (overrides.now ?? new Date());
   const ctx = new RunContext({ options, transport, signal, loadKit, proxmox, now });
   const checkContext: CheckContext = { now, omniVersion: options.omniVersion, ...(o.cluster ? { cluster: o.cluster } : {}) };
 

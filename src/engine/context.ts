@@ -55,7 +55,7 @@ export class RunContext {
     this.runner = new QueryRunner(parts.transport, { concurrency: parts.options.concurrency, timeoutMs: parts.options.timeoutMs, signal: parts.signal });
     this.omni = new OmniSource(this.runner, parts.options.cluster);
     this.talos = new TalosSource(this.runner);
-    this.kube = new KubeSource(this.runner, parts.options.kubeContext, parts.options.timeoutMs);
+    this.kube = new KubeSource(this.runner, parts.options.kubeContext);
     this.pve = new ProxmoxSource(this.runner, parts.proxmox);
     this.dns = new DnsSource(this.runner);
     this.net = new NetSource(this.runner);

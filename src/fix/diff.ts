@@ -15,8 +15,8 @@ export function unifiedDiff(before: string, after: string, file: string, context
   let j = 0;
   while (i < n || j < m) {
     if (i < n && j < m && a[i] === b[j]) ops.push({ kind: " ", text: a[i]!, ai: i++, bi: j++ });
-    else if (j < m && (i >= n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) ops.push({ kind: "+", text: b[j]!, ai: i, bi: j++ });
-    else ops.push({ kind: "-", text: a[i]!, ai: i++, bi: j });
+    else if (i < n && (j >= m || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) ops.push({ kind: "-", text: a[i]!, ai: i++, bi: j });
+    else ops.push({ kind: "+", text: b[j]!, ai: i, bi: j++ });
   }
   const out = [`--- a/${file}`, `+++ b/${file}`];
   let k = 0;

@@ -26,6 +26,7 @@ export async function runCli(args: string[], options: { env?: Record<string, str
     extendEnv: false,
     cwd: options.cwd ?? ROOT,
     reject: false,
+    stripFinalNewline: false,
     timeout: options.timeoutMs ?? 60_000,
     ...(options.input !== undefined ? { input: options.input } : { stdin: "ignore" as const }),
   });

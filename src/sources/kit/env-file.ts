@@ -40,7 +40,7 @@ export function parseEnvFile(path: string, text: string): EnvFile {
     }
     const [, indent = "", , key = "", rawValue = ""] = match;
     const location = { file: path, line: i + 1, column: indent.length + 1 };
-    let raw = rawValue.trim();
+    const raw = rawValue.trim();
     const quote = raw[0];
     let value: string;
     if (quote === "'" || quote === '"') {
@@ -54,8 +54,10 @@ export function parseEnvFile(path: string, text: string): EnvFile {
         end = findClosingQuote(body, quote);
       }
       if (end < 0) {
+        // Compose refuses the whole file; what follows cannot be read as entries either.
         problems.push({ message: `${key}: the ${quote === "'" ? "single" : "double"} quote opened here is never closed`, location });
-        value = raw.slice(1);
+        entries.push({ key, value: raw.slice(1), location });
+        break;
       } else {
         value = body.slice(0, end);
         if (quote === '"') value = value.replace(/\\n/g, "\n").replace(/\\(["\\])/g, "$1");

@@ -16,18 +16,17 @@ export interface KubeList<T> {
 export class KubeSource {
   readonly #runner: QueryRunner;
   readonly #context: string | undefined;
-  readonly #requestTimeout: string;
 
-  constructor(runner: QueryRunner, context: string | undefined, timeoutMs: number) {
+  constructor(runner: QueryRunner, context: string | undefined) {
     this.#runner = runner;
     this.#context = context;
-    this.#requestTimeout = `${Math.max(1, Math.ceil(timeoutMs / 1000))}s`;
   }
 
   async list<S extends z.ZodType>(resource: string, item: S, options: { namespaced?: boolean } = {}): Promise<KubeList<z.infer<S>>> {
     const args = ["get", resource];
     if (options.namespaced !== false) args.push("--all-namespaces");
-    args.push("--output", "json", `--request-timeout=${this.#requestTimeout}`);
+    // No --request-timeout: the runner's timeout kills kubectl, and the key stays the same whatever --timeout is.
+    args.push("--output", "json");
     if (this.#context) args.push("--context", this.#context);
     const answer = await this.#runner.ask({ kind: "exec", source: "kube", program: "kubectl", args });
     if (answer.exitCode !== 0) {

@@ -9,6 +9,8 @@ import { nodes as kubeNodes } from "../kube/facts.ts";
 import { addressStatusSpec } from "./resources.ts";
 import type { TalosAnswer, TalosTarget } from "./talosctl.ts";
 
+const GOING_AWAY = new Set(["DESTROYING", "BEFORE_DESTROY"]);
+
 /**
  * Which nodes to ask, found without the user typing them: Omni's cluster machines (node names,
  * one target per cluster), else the Kubernetes nodes' internal IPs, else the talosconfig's nodes.
@@ -20,7 +22,8 @@ export const targets = defineFact<TalosTarget[]>({
     const omni = await ctx.tryFact(clusterMachineStatuses);
     if (omni.ok && omni.value.length > 0) {
       const byCluster = new Map<string, string[]>();
-      for (const cms of omni.value) {
+      // Machines being torn down are going away: asking them only produces connection errors.
+      for (const cms of omni.value.filter((c) => !GOING_AWAY.has(c.spec.stage) && c.metadata.phase !== "tearingDown")) {
         const cluster = cms.metadata.labels[CLUSTER_LABEL] ?? "";
         const node = cms.metadata.labels[NODE_NAME_LABEL] || cms.metadata.id;
         byCluster.set(cluster, [...(byCluster.get(cluster) ?? []), node]);
