@@ -95,7 +95,7 @@ describe("omnictl (fake executable on PATH)", () => {
     const started = Date.now();
     const error = await sourceError(new OmniSource(runnerWith(installFakeTools(hang).env, 1000), undefined).get(TYPES.machines, clusterMachineStatusSpec));
     expect(error.kind).toBe("timeout");
-    expect(Date.now() - started).toBeLessThan(2500);
+    expect(Date.now() - started).toBeLessThan(4000);
   });
 });
 
@@ -148,7 +148,7 @@ describe("kubectl (the real one, against a loopback API server)", () => {
     const started = Date.now();
     const error = await sourceError(new KubeSource(runnerWith(env(), 1500), undefined).list("nodes", nodeSchema));
     expect(["timeout", "unreachable"]).toContain(error.kind);
-    expect(Date.now() - started).toBeLessThan(3500);
+    expect(Date.now() - started).toBeLessThan(5000);
     server.setLab(healthyLab());
   });
 });
@@ -203,7 +203,7 @@ describe("Proxmox API (proxmox-api against a loopback HTTPS PVE)", () => {
     pve.setLab(lab);
     const started = Date.now();
     expect((await sourceError(source({ ca: pve.certFile }, 1000).call("GET /nodes/pve2/dns", (api) => api.nodes.$("pve2").dns.$get()))).kind).toBe("timeout");
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(4000);
     pve.setLab(healthyLab());
   });
 

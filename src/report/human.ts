@@ -74,6 +74,7 @@ export function summaryLine(results: readonly Result[], style: Style, ctx: Repor
     `${mark(style, "skip", "info")} ${s.skipped} skipped`,
     `${mark(style, "error", "error")} ${s.errors} error${s.errors === 1 ? "" : "s"}`,
   ];
-  const seconds = ctx.elapsedMs !== undefined ? c.dim(`  (${(ctx.elapsedMs / 1000).toFixed(1)}s)`) : "";
+  const elapsed = ctx.elapsedMs === undefined ? "" : ctx.elapsedMs < 1000 ? `${Math.round(ctx.elapsedMs)}ms` : `${(ctx.elapsedMs / 1000).toFixed(1)}s`;
+  const seconds = elapsed ? c.dim(`  (${elapsed})`) : "";
   return parts.join(c.dim(" · ")) + seconds;
 }
