@@ -20,6 +20,8 @@ export async function checkCommand(dir: string, options: CommonOptions): Promise
       verbose: Boolean(options.verbose),
       elapsedMs: outcome.elapsedMs,
       style,
+      rules: prepared.rules,
+      failOn: prepared.failOn,
     });
     writeReport(text, options.output);
     return exitCodeFor(outcome.results, prepared.failOn);

@@ -11,7 +11,9 @@ import { runChecks } from "../engine/runner.ts";
 import { parseList, selectChecks, SelectionError } from "../engine/selection.ts";
 import { FAIL_ON, type FailOn } from "../engine/exit-code.ts";
 import type { Result } from "../model/result.ts";
-import { CONFIG_FILE, ConfigError, readConfig, type DoctorConfig } from "../config/config-file.ts";
+import { CONFIG_FILE, ConfigError, EMPTY_CONFIG, readConfig, type DoctorConfig, type LoadedConfig } from "../config/config-file.ts";
+import { applySuppressions, suppressionsOf, type Suppression } from "../engine/suppressions.ts";
+import type { ReportRule } from "../report/rules.ts";
 import { parseKit, readKitFiles } from "../sources/kit/kit.ts";
 import { LiveTransport } from "../sources/live-transport.ts";
 import { OfflineTransport } from "../sources/offline-transport.ts";
@@ -22,7 +24,7 @@ import { fromEnv, fromProviderConfig, providerConfigSchema, resolveProxmoxSettin
 import type { ProxmoxAvailability } from "../sources/proxmox/client.ts";
 import { filesOfKind, type Kit } from "../sources/kit/kit.ts";
 import { docValue, isRecord } from "../sources/kit/yaml-file.ts";
-import { FORMATS, supportedFormats, type Format } from "../report/report.ts";
+import { FORMATS, type Format } from "../report/report.ts";
 import { NEWEST_KNOWN_OMNI, VERSION } from "../version.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -58,6 +60,9 @@ export interface PreparedRun {
   format: Format;
   failOn: FailOn;
   checks: Check[];
+  /** What reports say about the checks that run. */
+  rules: ReportRule[];
+  suppressions: Suppression[];
   ctx: RunContext;
   checkContext: CheckContext;
   /** A short description of the run's mode for the report header. */
@@ -165,7 +170,6 @@ export async function prepareRun(dirArg: string | undefined, o: CommonOptions, s
   const dir = resolve(dirArg ?? ".");
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${dirArg ?? "."}: not a directory`);
   if (!(FORMATS as readonly string[]).includes(o.format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got "${o.format}"`);
-  if (!(supportedFormats() as string[]).includes(o.format)) throw new UsageError(`--format ${o.format} is not available in this version (available: ${supportedFormats().join(", ")})`);
   if (!(FAIL_ON as readonly string[]).includes(o.failOn)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(", ")}, got "${o.failOn}"`);
   if (o.record && o.replay) throw new UsageError("--record and --replay cannot be used together");
   if (o.offline && (o.record || o.replay)) throw new UsageError("--offline asks no live system, so there is nothing to record or replay");
@@ -174,13 +178,14 @@ export async function prepareRun(dirArg: string | undefined, o: CommonOptions, s
 
   const configPath = o.config ? resolve(o.config) : join(dir, CONFIG_FILE);
   const configShown = shown(configPath);
-  let config: DoctorConfig = {};
+  let loaded: LoadedConfig = EMPTY_CONFIG;
   try {
-    if (o.config || existsSync(configPath)) config = readConfig(configPath, configShown);
+    if (o.config || existsSync(configPath)) loaded = readConfig(configPath, configShown);
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
   }
+  const config = loaded.config;
 
   let recording: Recording | undefined;
   if (o.replay) {
@@ -193,6 +198,9 @@ export async function prepareRun(dirArg: string | undefined, o: CommonOptions, s
   }
 
   const registry = await loadRegistry();
+  const suppressions = suppressionsOf(loaded);
+  const unknown = suppressions.find((sup) => !registry.checks.some((c) => c.meta.id === sup.check));
+  if (unknown) throw new UsageError(`${loaded.where(["suppressions", suppressions.indexOf(unknown), "check"])}: no check "${unknown.check}" (see omni-doctor list)`);
   let checks: Check[];
   try {
     checks = selectChecks(registry.checks, parseList(o.only), parseList(o.skip));
@@ -233,6 +241,8 @@ export async function prepareRun(dirArg: string | undefined, o: CommonOptions, s
     format: o.format as Format,
     failOn: o.failOn as FailOn,
     checks,
+    rules: checks.map((c) => ({ id: c.meta.id, title: c.meta.title, severity: c.meta.severity, sources: c.meta.sources, page: registry.entries.find((e) => e.id === c.meta.id)?.page ?? "" })),
+    suppressions,
     ctx,
     checkContext,
     header: `kit ${shown(dir)} · ${mode}${pveNote}`,
@@ -263,7 +273,12 @@ function displayPath(dir: string, rel: string): string {
 export async function executeRun(prepared: PreparedRun, onProgress?: (done: number, total: number) => void): Promise<RunOutcome> {
   const started = performance.now();
   let done = 0;
-  const results = await runChecks(prepared.checks, prepared.ctx, prepared.checkContext, () => onProgress?.(++done, prepared.checks.length));
+  const raw = await runChecks(prepared.checks, prepared.ctx, prepared.checkContext, () => onProgress?.(++done, prepared.checks.length));
+  const results = applySuppressions(raw, prepared.suppressions, {
+    kitDir: prepared.dir,
+    now: prepared.checkContext.now,
+    titles: new Map(prepared.checks.map((c) => [c.meta.id, c.meta.title])),
+  });
   await prepared.finish();
   return { prepared, results, elapsedMs: performance.now() - started };
 }

@@ -111,6 +111,8 @@ export interface Result {
   fix?: Fix;
   /** Milliseconds the check took, facts included; shown with --verbose, not part of the JSON contract. */
   durationMs?: number;
+  /** Why a finding was suppressed (its status is then `skip`); SARIF keeps it as a suppressed result. */
+  suppressed?: string;
 }
 
 export function summarize(results: readonly Result[]): Summary {

@@ -2,7 +2,13 @@
 import { reportSchema, summarize, toJsonResult, type ReportJson, type Result } from "../model/result.ts";
 import { redact } from "../sources/redact.ts";
 import { renderHuman } from "./human.ts";
+import { renderSarif } from "./sarif.ts";
+import { renderJunit } from "./junit.ts";
+import { renderGithub } from "./github.ts";
+import { renderMarkdown } from "./markdown.ts";
 import type { Style } from "./style.ts";
+import type { ReportRule } from "./rules.ts";
+import type { FailOn } from "../engine/exit-code.ts";
 
 export const FORMATS = ["human", "json", "sarif", "junit", "github", "markdown"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -14,6 +20,9 @@ export interface ReportContext {
   verbose: boolean;
   elapsedMs?: number;
   style?: Style;
+  /** The checks that ran, for formats that describe them (SARIF rules). */
+  rules?: ReportRule[];
+  failOn?: FailOn;
 }
 
 export function jsonReport(results: readonly Result[], version: string): ReportJson {
@@ -22,18 +31,16 @@ export function jsonReport(results: readonly Result[], version: string): ReportJ
 
 export type Renderer = (results: readonly Result[], ctx: ReportContext & { style: Style }) => string;
 
-const renderers: Partial<Record<Format, Renderer>> = {
+const renderers: Record<Format, Renderer> = {
   human: (results, ctx) => renderHuman(results, ctx, ctx.style),
   json: (results, ctx) => `${JSON.stringify(jsonReport(results, ctx.version), null, 2)}\n`,
+  sarif: renderSarif,
+  junit: renderJunit,
+  github: renderGithub,
+  markdown: renderMarkdown,
 };
-
-export function supportedFormats(): Format[] {
-  return FORMATS.filter((f) => renderers[f]);
-}
 
 /** The report text, redacted: no secret reaches a report whatever a check put in its message. */
 export function render(format: Format, results: readonly Result[], ctx: ReportContext & { style: Style }): string {
-  const renderer = renderers[format];
-  if (!renderer) throw new Error(`format ${format} is not available yet`);
-  return redact(renderer(results, ctx));
+  return redact(renderers[format](results, ctx));
 }
