@@ -2,8 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import Ajv from "ajv";
-import addFormats from "ajv-formats";
+import { Ajv } from "ajv";
+import addFormatsModule from "ajv-formats";
 import { ROOT, runCli } from "./harness/cli.ts";
 import { renderGithub } from "../src/report/github.ts";
 import type { Result } from "../src/model/result.ts";
@@ -16,7 +16,8 @@ describe("sarif", () => {
     expect(result.exitCode).toBe(1);
     const sarif = JSON.parse(result.stdout);
     const ajv = new Ajv({ strict: false, allErrors: true });
-    addFormats.default(ajv);
+    // ajv-formats is CommonJS: under Node's ESM interop its function is the module's `default`.
+    (addFormatsModule as unknown as { default: (ajv: Ajv) => void }).default(ajv);
     const validate = ajv.compile(JSON.parse(readFileSync(join(ROOT, "fixtures/schemas/sarif-schema-2.1.0.json"), "utf8")));
     expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
     const run = sarif.runs[0];
