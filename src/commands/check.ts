@@ -11,7 +11,7 @@ export async function checkCommand(dir: string, options: CommonOptions): Promise
   try {
     const prepared = await prepareRun(dir, options, interrupt.signal);
     const progress = startProgress("checking");
-    const outcome = await executeRun(prepared, progress.update);
+    const outcome = await executeRun(prepared, progress.update).finally(() => prepared.close());
     progress.stop();
     const style = detectStyle(options.output ? { isTTY: false } : process.stdout);
     const text = render(prepared.format, outcome.results, {

@@ -67,7 +67,10 @@ export interface PreparedRun {
   checkContext: CheckContext;
   /** A short description of the run's mode for the report header. */
   header: string;
-  finish(): Promise<void>;
+  /** After the checks: write the recording's manifest (with --record). */
+  finish(): void;
+  /** Release connections; the run's sources cannot be used afterwards. */
+  close(): Promise<void>;
 }
 
 export interface RunOutcome {
@@ -246,7 +249,7 @@ export async function prepareRun(dirArg: string | undefined, o: CommonOptions, s
     ctx,
     checkContext,
     header: `kit ${shown(dir)} · ${mode}${pveNote}`,
-    async finish() {
+    finish() {
       if (o.record) {
         writeManifest(resolve(o.record), {
           format: RECORDING_FORMAT,
@@ -260,6 +263,8 @@ export async function prepareRun(dirArg: string | undefined, o: CommonOptions, s
           options: { ...(o.cluster ? { cluster: o.cluster } : {}), omniVersion: options.omniVersion },
         });
       }
+    },
+    async close() {
       await live?.close();
     },
   };
@@ -279,6 +284,6 @@ export async function executeRun(prepared: PreparedRun, onProgress?: (done: numb
     now: prepared.checkContext.now,
     titles: new Map(prepared.checks.map((c) => [c.meta.id, c.meta.title])),
   });
-  await prepared.finish();
+  prepared.finish();
   return { prepared, results, elapsedMs: performance.now() - started };
 }

@@ -1,72 +1,79 @@
 /**
- * The fix plan: the steps of every failing or warning result, grouped by problem, in the order
- * the catalog's domains go (kit and hypervisor causes before the symptoms they produce), with
- * identical steps merged. `fix --dry-run` prints it and changes nothing.
+ * The fix plan: every step of every failing or warning result, in an order where causes come
+ * before the symptoms they produce (the kit and the network before recreating machines), with
+ * identical steps merged and each step knowing which earlier steps it needs. `fix --dry-run`
+ * prints it and changes nothing; `fix` applies it step by step.
  */
 import type { FixStep, Result } from "../model/result.ts";
-import { compareIds } from "../engine/registry.ts";
-import { stepText } from "../report/fix-text.ts";
-import type { Format } from "../report/report.ts";
 import { toJsonStep } from "../model/result.ts";
-import type { Style } from "../report/style.ts";
-import { unifiedDiff } from "./diff.ts";
 
-export interface PlanGroup {
+/** Where a domain's problems are fixed: configuration and infrastructure first, then what runs on it. */
+export const FIX_ORDER = ["kit", "template", "machine-class", "manifest", "network", "proxmox", "omni", "talos", "kube"] as const;
+/** Domains whose fixes address causes; fixes of the other domains need them done first. */
+const CAUSE_DOMAINS = new Set(["kit", "template", "machine-class", "manifest", "network", "proxmox"]);
+
+export interface PlanProblem {
   check: string;
   subject?: string;
-  problem: string;
+  message: string;
   summary: string;
-  steps: FixStep[];
+  /** Indices into plan.steps, in the order they run for this problem. */
+  steps: number[];
+}
+
+export interface PlanStep {
+  step: FixStep;
+  /** Indices of the problems it serves (more than one when merged). */
+  problems: number[];
+  /** Indices of steps that must have succeeded before this one runs. */
+  requires: number[];
 }
 
 export interface Plan {
-  groups: PlanGroup[];
+  problems: PlanProblem[];
+  steps: PlanStep[];
+  /** The checks whose results produced the plan (re-run to verify). */
+  checks: string[];
 }
 
-function stepKey(step: FixStep): string {
+const domainRank = (check: string) => {
+  const i = (FIX_ORDER as readonly string[]).indexOf(check.split("/")[0]!);
+  return i < 0 ? FIX_ORDER.length : i;
+};
+
+export function stepKey(step: FixStep): string {
   return JSON.stringify(toJsonStep(step));
 }
 
 export function buildPlan(results: readonly Result[]): Plan {
-  const seen = new Set<string>();
-  const groups: PlanGroup[] = [];
-  const withFixes = results.filter((r) => (r.status === "fail" || r.status === "warn") && r.fix).sort((a, b) => compareIds(a.check, b.check));
-  for (const r of withFixes) {
-    const steps = r.fix!.steps.filter((step) => {
+  const fixable = results
+    .filter((r) => (r.status === "fail" || r.status === "warn") && r.fix && r.fix.steps.length > 0)
+    .sort((a, b) => domainRank(a.check) - domainRank(b.check) || a.check.localeCompare(b.check) || (a.subject ?? "").localeCompare(b.subject ?? ""));
+  const plan: Plan = { problems: [], steps: [], checks: [] };
+  const byKey = new Map<string, number>();
+  const causeSteps: number[] = [];
+  for (const r of fixable) {
+    const problemIndex = plan.problems.length;
+    const problem: PlanProblem = { check: r.check, message: r.message, summary: r.fix!.summary, steps: [] };
+    if (r.subject !== undefined) problem.subject = r.subject;
+    plan.problems.push(problem);
+    if (!plan.checks.includes(r.check)) plan.checks.push(r.check);
+    const isCause = CAUSE_DOMAINS.has(r.check.split("/")[0]!);
+    for (const step of r.fix!.steps) {
       const key = stepKey(step);
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
-    if (steps.length === 0) continue;
-    const group: PlanGroup = { check: r.check, problem: r.message, summary: r.fix!.summary, steps };
-    if (r.subject !== undefined) group.subject = r.subject;
-    groups.push(group);
-  }
-  return { groups };
-}
-
-export function renderPlan(plan: Plan, format: Format, style: Style): string {
-  if (format === "json") {
-    return `${JSON.stringify({ tool: "omni-doctor", plan: plan.groups.map((g) => ({ ...g, steps: g.steps.map(toJsonStep) })) }, null, 2)}\n`;
-  }
-  const c = style.color;
-  if (plan.groups.length === 0) return "Nothing to fix.\n";
-  const lines = [c.bold(`Fix plan (dry run: nothing was changed), ${plan.groups.length} problem(s):`)];
-  let n = 0;
-  for (const group of plan.groups) {
-    lines.push("", `${c.bold(group.check)}${group.subject ? `  ${group.subject}` : ""}`, c.dim(`  ${group.problem}`), `  ${c.green(group.summary)}`);
-    for (const step of group.steps) {
-      lines.push(`  ${++n}. ${stepText(step)}`);
-      if (step.kind === "edit") lines.push(...unifiedDiff(step.edit.before, step.edit.after, step.file).split("\n").map((l) => `     ${colorDiff(l, style)}`));
+      let index = byKey.get(key);
+      if (index === undefined) {
+        index = plan.steps.length;
+        byKey.set(key, index);
+        plan.steps.push({ step, problems: [], requires: isCause ? [] : [...causeSteps] });
+        if (isCause) causeSteps.push(index);
+      }
+      const planStep = plan.steps[index]!;
+      planStep.problems.push(problemIndex);
+      // Within a problem, each step needs the ones before it.
+      for (const earlier of problem.steps) if (earlier !== index && !planStep.requires.includes(earlier)) planStep.requires.push(earlier);
+      problem.steps.push(index);
     }
   }
-  return `${lines.join("\n")}\n`;
-}
-
-function colorDiff(line: string, style: Style): string {
-  if (line.startsWith("+") && !line.startsWith("+++")) return style.color.green(line);
-  if (line.startsWith("-") && !line.startsWith("---")) return style.color.red(line);
-  if (line.startsWith("@@")) return style.color.cyan(line);
-  return line;
+  return plan;
 }

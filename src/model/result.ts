@@ -89,10 +89,15 @@ export interface FileEdit {
   after: string;
 }
 
+/** What a step may say beyond the contract fields: how to reverse it, where that exists. */
+interface StepExtras {
+  undo?: string;
+}
+
 /** A fix step as checks produce it. Edit steps carry the edit itself; the JSON report shows only the contract fields. */
 export type FixStep =
-  | Extract<FixStepJson, { kind: "command" | "api" | "manual" }>
-  | (Extract<FixStepJson, { kind: "edit" }> & { edit: FileEdit });
+  | (Extract<FixStepJson, { kind: "command" | "api" | "manual" }> & StepExtras)
+  | (Extract<FixStepJson, { kind: "edit" }> & StepExtras & { edit: FileEdit });
 
 export interface Fix {
   summary: string;
@@ -129,10 +134,11 @@ export function summarize(results: readonly Result[]): Summary {
 
 export function toJsonStep(step: FixStep): FixStepJson {
   if (step.kind === "edit") {
-    const { edit: _edit, ...json } = step;
+    const { edit: _edit, undo: _undo, ...json } = step;
     return json;
   }
-  return step;
+  const { undo: _undo, ...json } = step;
+  return json;
 }
 
 export function toJsonResult(r: Result): ResultJson {

@@ -3,10 +3,11 @@
  * this module; it reads the lab from $FAKE_LAB, logs the call to $FAKE_LOG (one JSON line per
  * call), waits $FAKE_LATENCY_MS, and prints exactly what the real program would.
  */
-import { appendFileSync, readFileSync } from "node:fs";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import type { Lab } from "./lab/model.ts";
 import { omnictlAnswer } from "./lab/omni.ts";
 import { talosctlAnswer } from "./lab/talos.ts";
+import { omnictlMutation } from "./lab/mutations.ts";
 
 export async function main(tool: "omnictl" | "talosctl"): Promise<void> {
   const argv = process.argv.slice(2);
@@ -18,7 +19,9 @@ export async function main(tool: "omnictl" | "talosctl"): Promise<void> {
     setInterval(() => {}, 1 << 30); // never answers: the caller's timeout must kill us
     return;
   }
-  const answer = tool === "omnictl" ? omnictlAnswer(lab, argv) : talosctlAnswer(lab, argv);
+  const mutation = tool === "omnictl" ? omnictlMutation(lab, argv) : undefined;
+  if (mutation) writeFileSync(process.env.FAKE_LAB!, JSON.stringify(mutation.lab));
+  const answer = mutation?.answer ?? (tool === "omnictl" ? omnictlAnswer(lab, argv) : talosctlAnswer(lab, argv));
   process.stdout.write(answer.stdout);
   process.stderr.write(answer.stderr);
   process.exitCode = answer.exitCode;

@@ -5,7 +5,8 @@
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Lab } from "./lab/model.ts";
-import { pveAnswer } from "./lab/pve.ts";
+import { authorized, pveAnswer, type PveReply } from "./lab/pve.ts";
+import { pveMutation } from "./lab/mutations.ts";
 import { testCertificate } from "./tls.ts";
 
 export interface PveServer {
@@ -27,8 +28,12 @@ export async function startPveServer(initial: Lab, options: { latencyMs?: number
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const path = (req.url ?? "/").replace(/^\/api2\/json/, "");
-      requests.push({ method: req.method ?? "GET", path });
-      const reply = pveAnswer(lab, req.method ?? "GET", path, req.headers as Record<string, string>);
+      const method = req.method ?? "GET";
+      requests.push({ method, path });
+      const denied = lab.pve ? authorized(lab.pve, req.headers as Record<string, string>) : undefined;
+      const mutation = denied ? undefined : pveMutation(lab, method, path, Buffer.concat(chunks).toString("utf8"));
+      if (mutation) lab = mutation.lab;
+      const reply: PveReply = mutation?.answer ?? pveAnswer(lab, method, path, req.headers as Record<string, string>);
       const send = () => {
         res.statusCode = reply.status;
         res.statusMessage = reply.statusText;

@@ -46,6 +46,17 @@ export class ProxmoxSource {
     }
   }
 
+  /** Make a change (a fix's `api` step): `PUT /nodes/pve1/qemu/104/config` with its parameters. */
+  async change(method: "GET" | "POST" | "PUT" | "DELETE", path: string, parameters: Record<string, string | number | boolean>): Promise<unknown> {
+    const what = `${method} ${path}`;
+    return this.call(what, (api) => {
+      // proxmox-api builds the URL from the segments it is walked through; $() escapes each one.
+      let endpoint = api as unknown as { $(segment: string): unknown } & Record<string, (params: unknown) => Promise<unknown>>;
+      for (const segment of path.split("/").filter(Boolean)) endpoint = endpoint.$(segment) as typeof endpoint;
+      return endpoint[`$${method.toLowerCase()}`]!(parameters);
+    });
+  }
+
   #client(): ProxmoxApi {
     if (!this.availability.ok) throw this.availability.error;
     if (this.#api) return this.#api;

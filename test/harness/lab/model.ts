@@ -33,6 +33,8 @@ export interface OmniLab {
   /** Hang instead of answering (for timeouts). */
   hang?: boolean;
   resources: OmniResource[];
+  /** Commands that fail, keyed by the start of their argv ("cluster template sync"). */
+  commandFailures?: Record<string, ExecFailure>;
 }
 
 export interface TalosResource {

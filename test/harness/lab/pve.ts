@@ -55,7 +55,8 @@ export function providerVm(o: { vmid: number; node: string; name: string; uuid?:
   return vm;
 }
 
-function authorized(pve: PveLab, headers: Record<string, string>): PveReply | undefined {
+/** PVE's 401 for a request without valid credentials, or undefined when it may proceed. */
+export function authorized(pve: PveLab, headers: Record<string, string>): PveReply | undefined {
   if (!pve.tokenId) return undefined;
   const auth = Object.entries(headers).find(([k]) => k.toLowerCase() === "authorization")?.[1];
   if (!auth) return fail(401, "No ticket", false);
