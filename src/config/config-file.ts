@@ -68,7 +68,14 @@ export function parseConfig(file: string, text: string): LoadedConfig {
     const { line, col } = offsetToPosition(text, nodeOffset(doc, path));
     return `${file}:${line}:${col}`;
   };
-  const parsed = configSchema.safeParse(doc.toJS() ?? {});
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // e.g. an alias to an anchor that does not exist (`*a`)
+    throw new ConfigError(`${where([])}: ${(error as Error).message}`);
+  }
+  const parsed = configSchema.safeParse(value ?? {});
   if (parsed.success) return { file, config: parsed.data, where };
   const issue = parsed.error.issues[0]!;
   const path = (issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0]!] : issue.path) as Array<string | number>;

@@ -12,6 +12,7 @@ import { execa } from "execa";
 import { Agent, buildConnector, fetch } from "undici";
 import dnsPacket from "dns-packet";
 import { abortKind } from "./abort.ts";
+import { readDnsReply } from "./net/dns-reply.ts";
 import {
   TransportError,
   type AnswerOf,
@@ -146,6 +147,8 @@ export class LiveTransport implements Transport {
   }
 
   #dns(request: DnsRequest, signal: AbortSignal): Promise<DnsAnswer> {
+    // A name here would send the question through the OS resolver first: resolvers under test are addresses.
+    if (!net.isIP(request.server)) return Promise.reject(new TransportError("failed", `resolver "${request.server}" is not an IP address`));
     const port = Number(this.#options.env?.OMNI_DOCTOR_DNS_PORT ?? process.env.OMNI_DOCTOR_DNS_PORT ?? 53);
     return new Promise<DnsAnswer>((resolve, reject) => {
       const socket = dgram.createSocket(net.isIPv6(request.server) ? "udp6" : "udp4");
@@ -162,18 +165,9 @@ export class LiveTransport implements Transport {
       signal.addEventListener("abort", onAbort, { once: true });
       socket.on("error", (error: NodeJS.ErrnoException) => finish({ rcode: error.code ?? "ERROR", addresses: [] }));
       socket.on("message", (message) => {
-        let packet: dnsPacket.DecodedPacket;
-        try {
-          packet = dnsPacket.decode(message);
-        } catch {
-          return; // not a DNS reply: keep waiting for the real one
-        }
-        if (packet.id !== id) return;
-        const rcode = (packet as { rcode?: string }).rcode ?? "NOERROR";
-        const addresses = (packet.answers ?? [])
-          .filter((a) => a.type === request.type)
-          .map((a) => String((a as { data: unknown }).data));
-        finish({ rcode, addresses });
+        // Anything that is not the reply to this question is ignored; the timer still runs.
+        const answer = readDnsReply(message, id, request.type);
+        if (answer) finish(answer);
       });
       const query = dnsPacket.encode({
         type: "query",

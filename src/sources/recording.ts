@@ -35,7 +35,7 @@ const errorKinds = z.enum([
   "failed",
 ]);
 
-const entrySchema = z.object({
+export const entrySchema = z.object({
   source: z.enum(SOURCES),
   key: z.string(),
   answer: z.record(z.string(), z.unknown()).optional(),
@@ -43,7 +43,7 @@ const entrySchema = z.object({
 });
 export type RecordingEntry = z.infer<typeof entrySchema>;
 
-const manifestSchema = z.object({
+export const manifestSchema = z.object({
   format: z.literal(RECORDING_FORMAT),
   tool: z.string(),
   version: z.string(),
@@ -116,11 +116,20 @@ export function readRecording(dir: string): Recording {
 }
 
 function parseYamlFile<T>(path: string, schema: z.ZodType<T>): T {
-  const text = readFileSync(path, "utf8");
+  return parseRecordingText(relative(process.cwd(), path) || path, readFileSync(path, "utf8"), schema);
+}
+
+/** Parse one recording file's text (`shown` names it in errors); throws RecordingError on bad input. */
+export function parseRecordingText<T>(shown: string, text: string, schema: z.ZodType<T>): T {
   const doc = YAML.parseDocument(text, { prettyErrors: false });
-  const shown = relative(process.cwd(), path) || path;
   if (doc.errors.length > 0) throw new RecordingError(formatYamlError(shown, text, doc.errors[0]!));
-  const parsed = schema.safeParse(doc.toJS());
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw new RecordingError(`${shown}: ${(error as Error).message}`);
+  }
+  const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new RecordingError(`${shown}: ${issue.path.join(".") || "(top)"}: ${issue.message}`);
