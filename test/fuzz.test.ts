@@ -130,7 +130,7 @@ describe("fuzz: program outputs", () => {
     const list = z.object({ items: z.array(kubeNode).nullish() });
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
-        for (const schema of [list, z.array(pveNode), z.array(clusterVm), qemuConfig, nodeDns]) clearly(() => parseValue("pve", "x", value, schema), SourceError);
+        for (const schema of [list, z.array(pveNode), z.array(clusterVm), qemuConfig, nodeDns] as z.ZodType[]) clearly(() => parseValue("pve", "x", value, schema), SourceError);
       }),
       { numRuns: RUNS },
     );
