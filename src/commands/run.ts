@@ -14,6 +14,7 @@ import type { Result } from "../model/result.ts";
 import { CONFIG_FILE, ConfigError, EMPTY_CONFIG, readConfig, type DoctorConfig, type LoadedConfig } from "../config/config-file.ts";
 import { applySuppressions, suppressionsOf, type Suppression } from "../engine/suppressions.ts";
 import type { ReportRule } from "../report/rules.ts";
+import { registerSecret, registerSecretsFromEnv } from "../sources/redact.ts";
 import { parseKit, readKitFiles } from "../sources/kit/kit.ts";
 import { LiveTransport } from "../sources/live-transport.ts";
 import { OfflineTransport } from "../sources/offline-transport.ts";
@@ -170,6 +171,9 @@ export interface RunOverrides {
 }
 
 export async function prepareRun(dirArg: string | undefined, o: CommonOptions, signal: AbortSignal, overrides: RunOverrides = {}): Promise<PreparedRun> {
+  registerSecretsFromEnv(process.env);
+  registerSecret(o.proxmoxTokenSecret);
+  registerSecret(o.proxmoxPassword);
   const dir = resolve(dirArg ?? ".");
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${dirArg ?? "."}: not a directory`);
   if (!(FORMATS as readonly string[]).includes(o.format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got "${o.format}"`);

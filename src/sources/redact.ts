@@ -12,6 +12,13 @@ export function registerSecret(value: string | undefined): void {
   if (value && value.length >= 6) registered.add(value);
 }
 
+/** Environment variables whose values are credentials, wherever they come from. */
+const SECRET_ENV = /(^|_)(TOKEN|SECRET|PASSWORD|PASSWD|AUTHKEY|AUTH_KEY|API_KEY|PRIVATE_KEY|SERVICE_ACCOUNT_KEY|CREDENTIALS?)$/;
+
+export function registerSecretsFromEnv(env: NodeJS.ProcessEnv): void {
+  for (const [key, value] of Object.entries(env)) if (SECRET_ENV.test(key)) registerSecret(value);
+}
+
 const PATTERNS: Array<[RegExp, string | ((match: string, ...groups: string[]) => string)]> = [
   [/-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY( BLOCK)?-----[\s\S]*?(-----END \1PRIVATE KEY\2-----|$)/g, (_m, kind: string, block = "") => `-----BEGIN ${kind}PRIVATE KEY${block}-----\n${MASK}\n-----END ${kind}PRIVATE KEY${block}-----`],
   [/(PVEAPIToken=[^=\s"']+=)[^\s"',;]+/g, `$1${MASK}`],
@@ -21,6 +28,8 @@ const PATTERNS: Array<[RegExp, string | ((match: string, ...groups: string[]) =>
   [/\btskey-[A-Za-z0-9-]+/g, MASK],
   [/\beyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]+){0,2}/g, MASK],
   [/([?&]jointoken=)[^&\s"']+/gi, `$1${MASK}`],
+  // Secret-looking keys in YAML, env files and flags: `tokenSecret: x`, `PASSWORD=x`, `--omni-service-account-key=x`.
+  [/(\b(?:token_?secret|password|passwd|secret|auth_?key|api_?key|service[-_]account[-_]key|client[-_]secret|private[-_]key)["']?\s*[:=]\s*["']?)(?!\[REDACTED\])[^\s"',;}]{4,}/gi, `$1${MASK}`],
   [/(\bjoin[_-]?token["']?\s*[:=]\s*["']?)[^\s"',&]+/gi, `$1${MASK}`],
 ];
 
