@@ -108,3 +108,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 await main(process.argv);
+// Leave as soon as the work is done: libraries may still hold timers (proxmox-api keeps its
+// request timer after a failed call). stdout is flushed first so no report is cut short.
+await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
+process.exit();

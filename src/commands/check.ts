@@ -24,7 +24,8 @@ export async function checkCommand(dir: string, options: CommonOptions): Promise
       failOn: prepared.failOn,
     });
     writeReport(text, options.output);
-    return exitCodeFor(outcome.results, prepared.failOn);
+    // An interrupted run is incomplete whatever it found: 130, like a shell's Ctrl-C.
+    return interrupt.signal.aborted ? 130 : exitCodeFor(outcome.results, prepared.failOn);
   } finally {
     interrupt.dispose();
   }

@@ -80,6 +80,11 @@ export interface RunOutcome {
   elapsedMs: number;
 }
 
+/** How long a DNS or TCP probe waits: short enough that "no answer" is observed before --timeout ends the call. */
+function probeTimeout(timeoutMs: number): number {
+  return Math.min(5000, Math.max(200, timeoutMs - 500));
+}
+
 function positiveNumber(name: string, value: string, integer: boolean): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new UsageError(`${name} must be a positive ${integer ? "integer" : "number"}, got "${value}"`);
@@ -230,7 +235,7 @@ export async function prepareRun(dirArg: string | undefined, o: CommonOptions, s
   const loadKit = () => (kitCache ??= parseKit(dir, readKitFiles(dir).map((f) => ({ ...f, path: displayPath(dir, f.path) }))));
 
   let transport: Transport;
-  const live = o.offline || recording || overrides.transport ? undefined : new LiveTransport({ probeTimeoutMs: Math.min(timeoutMs, 5000) });
+  const live = o.offline || recording || overrides.transport ? undefined : new LiveTransport({ probeTimeoutMs: probeTimeout(timeoutMs) });
   if (o.offline) transport = new OfflineTransport();
   else if (recording) transport = new ReplayTransport(recording);
   else transport = overrides.transport ?? live!;

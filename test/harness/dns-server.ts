@@ -13,10 +13,13 @@ const RCODES: Record<string, number> = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NX
 export interface DnsServers {
   port: number;
   queries: Array<{ server: string; name: string; type: string }>;
+  /** Answer from another lab (the resolver addresses stay those of the first). */
+  setLab(lab: Lab): void;
   close(): Promise<void>;
 }
 
-export async function startDnsServers(lab: Lab): Promise<DnsServers> {
+export async function startDnsServers(initial: Lab): Promise<DnsServers> {
+  let lab = initial;
   const servers = Object.keys(lab.dns ?? {}).filter((ip) => ip.startsWith("127."));
   const queries: DnsServers["queries"] = [];
   const sockets: dgram.Socket[] = [];
@@ -46,6 +49,9 @@ export async function startDnsServers(lab: Lab): Promise<DnsServers> {
   return {
     port,
     queries,
+    setLab: (next) => {
+      lab = next;
+    },
     close: async () => {
       await Promise.all(sockets.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     },

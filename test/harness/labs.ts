@@ -31,11 +31,17 @@ export function healthyLab(): Lab {
     },
     talos: {
       client: "1.13",
-      nodes: {
-        "talos-cp-1": { resources: talos.nodeAddresses("10.0.0.21") },
-        "talos-w-1": { resources: talos.nodeAddresses("10.0.0.31") },
-        "talos-w-2": { resources: talos.nodeAddresses("10.0.0.32") },
-      },
+      // Reachable by name (an Omni talosconfig) and by address (a direct one, found through Kubernetes).
+      nodes: Object.fromEntries(
+        [
+          ["talos-cp-1", "10.0.0.21"],
+          ["talos-w-1", "10.0.0.31"],
+          ["talos-w-2", "10.0.0.32"],
+        ].flatMap(([name, ip]) => [
+          [name!, { resources: talos.nodeAddresses(ip!) }],
+          [ip!, { resources: talos.nodeAddresses(ip!) }],
+        ]),
+      ),
     },
     kube: { objects: { nodes: [kube.node("talos-cp-1", "10.0.0.21", { role: "control-plane" }), kube.node("talos-w-1", "10.0.0.31"), kube.node("talos-w-2", "10.0.0.32")], events: [] } },
     pve: {
