@@ -11,7 +11,7 @@ export default defineCheck({
     title: "OIDC client secret made by an External Secrets Password generator",
     severity: "error",
     sources: ["kube", "files"],
-    symptoms: ["invalid client credentials", "invalid_client", "Client authentication failed"],
+    symptoms: ["invalid client credentials", "invalid_client"],
     fixable: ["edit", "manual"],
   },
   facts: { externalSecrets, pushSecrets: optional(pushSecrets), manifests: optional(manifests) },

@@ -77,7 +77,7 @@ export default defineCheck({
     title: "Flux Kustomizations or HelmReleases not Ready",
     severity: "error",
     sources: ["kube"],
-    symptoms: ["no matches for kind <kind> in version <version>", "dependency <name> is not ready", "install retries exhausted", "upgrade retries exhausted", "Kustomization reconciliation failed"],
+    symptoms: ["no matches for kind <kind> in version <version>", "dependency '<name>' is not ready", "install retries exhausted", "upgrade retries exhausted"],
     fixable: ["command"],
   },
   facts: { kustomizations, helmReleases, pods: optional(pods) },

@@ -70,7 +70,6 @@ export default defineCheck({
       "CrashLoopBackOff",
       "ImagePullBackOff",
       "CreateContainerConfigError",
-      "pods stuck in Pending",
       "0/<n> nodes are available",
     ],
     fixable: ["command"],

@@ -19,16 +19,21 @@ const provisioningFailed = (name: string, message: string) => eventSchema.parse(
 testCheck(check, {
   valid: [
     {
-      name: "bound claims, and a WaitForFirstConsumer claim no pod uses yet",
-      facts: { persistentVolumeClaims: [pvc("apps", "data"), pvc("apps", "later", { phase: "Pending", created: OLD })], storageClasses: classes, pods: [], events: [] },
-      message: "2 claim(s) bound or waiting for their first pod",
+      name: "bound claims; WaitForFirstConsumer claims no pod uses yet, or whose pod is not placed",
+      facts: {
+        persistentVolumeClaims: [pvc("apps", "data"), pvc("apps", "later", { phase: "Pending", created: OLD }), pvc("vault", "data-vault-0", { phase: "Pending", created: OLD })],
+        storageClasses: classes,
+        pods: [vaultPod],
+        events: [],
+      },
+      message: "3 claim(s) bound or waiting for their first pod",
     },
   ],
   invalid: [
     {
       name: "Proxmox CSI credentials refused (003)",
       facts: {
-        persistentVolumeClaims: [pvc("vault", "data-vault-0", { phase: "Pending", created: OLD })],
+        persistentVolumeClaims: [pvc("vault", "data-vault-0", { phase: "Pending", created: OLD, selectedNode: "talos-w-1" })],
         storageClasses: classes,
         pods: [vaultPod, csiController],
         events: [provisioningFailed("data-vault-0", "failed to provision volume with StorageClass \"proxmox-data\": rpc error: code = Internal desc = 401 Unauthorized")],

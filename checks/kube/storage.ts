@@ -6,6 +6,8 @@ import type { Fix, FixStep } from "../../src/model/result.ts";
 import { minutesSince, podOwner, STUCK_AFTER_MINUTES } from "../../src/rules/kube-objects.ts";
 
 const DEFAULT_CLASS = "storageclass.kubernetes.io/is-default-class";
+/** Set on a WaitForFirstConsumer claim when the scheduler has chosen the node for its pod. */
+const SELECTED_NODE = "volume.kubernetes.io/selected-node";
 /** Refused credentials, as CSI drivers report them (the Proxmox one says 401 even when the token is missing, 003). */
 const AUTH = /\b401\b|\b403\b|unauthori[sz]ed|authentication|permission denied|forbidden|no such token|invalid token/i;
 
@@ -60,7 +62,13 @@ export default defineCheck({
     title: "Volumes that cannot be provisioned",
     severity: "error",
     sources: ["kube"],
-    symptoms: ["ProvisioningFailed", "failed to provision volume with StorageClass", "401 Unauthorized", "waiting for a volume to be created", "persistentvolumeclaim is pending"],
+    symptoms: [
+      "ProvisioningFailed",
+      "failed to provision volume with StorageClass <class>",
+      "401 Unauthorized",
+      "waiting for a volume to be created, either by external provisioner <provisioner> or manually created by system administrator",
+      "pod has unbound immediate PersistentVolumeClaims",
+    ],
     fixable: ["command", "manual"],
   },
   facts: { persistentVolumeClaims, storageClasses, pods: optional(pods), events: optional(events) },
@@ -87,8 +95,9 @@ export default defineCheck({
         });
         continue;
       }
-      // WaitForFirstConsumer binds only once a pod uses the claim: pending without a pod is normal.
-      if (storageClass.volumeBindingMode === "WaitForFirstConsumer" && !usedByPod(pvc, allPods)) continue;
+      // WaitForFirstConsumer provisions once the scheduler has placed a pod using the claim: before that, pending is normal
+      // (a pod that cannot be placed is kube/pods-stuck's to report).
+      if (storageClass.volumeBindingMode === "WaitForFirstConsumer" && (!usedByPod(pvc, allPods) || !pvc.metadata.annotations[SELECTED_NODE])) continue;
       const failures = (events.ok ? events.value : []).filter((e) => e.involvedObject.kind === "PersistentVolumeClaim" && e.involvedObject.namespace === namespace && e.involvedObject.name === name && e.reason === "ProvisioningFailed");
       const latest = failures.at(-1)?.message ?? "";
       const refused = AUTH.test(latest);

@@ -34,7 +34,7 @@ export default defineCheck({
     title: "tofu-controller runners crash on a missing TLS secret",
     severity: "error",
     sources: ["kube"],
-    symptoms: ['secrets "terraform-runner.tls-<id>" not found', "TLS already generated for", "Reconciliation in progress"],
+    symptoms: ['secrets "terraform-runner.tls-<id>" not found', "TLS already generated for"],
     fixable: ["command"],
   },
   facts: { terraforms, pods },

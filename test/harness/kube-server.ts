@@ -72,32 +72,11 @@ export async function startKubeServer(initial: Lab, options: { token?: string; l
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const dir = mkdtempSync(join(tmpdir(), "omni-doctor-kube-"));
+  const url = `https://127.0.0.1:${port}`;
   const kubeconfig = join(dir, "kubeconfig");
-  writeFileSync(
-    kubeconfig,
-    [
-      "apiVersion: v1",
-      "kind: Config",
-      "clusters:",
-      `- name: lab`,
-      `  cluster:`,
-      `    server: https://127.0.0.1:${port}`,
-      `    certificate-authority-data: ${Buffer.from(tls.cert).toString("base64")}`,
-      "users:",
-      "- name: lab-admin",
-      "  user:",
-      `    token: ${options.token ?? "lab-token"}`,
-      "contexts:",
-      `- name: ${LAB_CONTEXT}`,
-      "  context:",
-      "    cluster: lab",
-      "    user: lab-admin",
-      `current-context: ${LAB_CONTEXT}`,
-      "",
-    ].join("\n"),
-  );
+  writeKubeconfig(kubeconfig, [{ name: LAB_CONTEXT, server: url, token: options.token ?? "lab-token" }], LAB_CONTEXT);
   return {
-    url: `https://127.0.0.1:${port}`,
+    url,
     kubeconfig,
     home: dir,
     requests,
@@ -111,6 +90,19 @@ export async function startKubeServer(initial: Lab, options: { token?: string; l
         server.close(() => resolve());
       }),
   };
+}
+
+/** A kubeconfig with one context (and cluster and user of the same name) per entry, trusting the harness certificate. */
+export function writeKubeconfig(path: string, contexts: Array<{ name: string; server: string; token: string }>, current: string): void {
+  const ca = Buffer.from(testCertificate().cert).toString("base64");
+  const lines = ["apiVersion: v1", "kind: Config", "clusters:"];
+  for (const c of contexts) lines.push(`- name: ${c.name}`, "  cluster:", `    server: ${c.server}`, `    certificate-authority-data: ${ca}`);
+  lines.push("users:");
+  for (const c of contexts) lines.push(`- name: ${c.name}`, "  user:", `    token: ${c.token}`);
+  lines.push("contexts:");
+  for (const c of contexts) lines.push(`- name: ${c.name}`, "  context:", `    cluster: ${c.name}`, `    user: ${c.name}`);
+  lines.push(`current-context: ${current}`, "");
+  writeFileSync(path, lines.join("\n"));
 }
 
 function apiGroups(served: KubeResource[]) {

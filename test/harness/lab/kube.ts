@@ -264,11 +264,12 @@ export const kube = {
     };
   },
 
-  pvc(namespace: string, name: string, o: { accessModes?: string[]; phase?: "Bound" | "Pending" | "Lost"; storageClass?: string; created?: string } = {}): Obj {
+  /** A claim; `selectedNode` is where the scheduler placed its first pod (WaitForFirstConsumer classes). */
+  pvc(namespace: string, name: string, o: { accessModes?: string[]; phase?: "Bound" | "Pending" | "Lost"; storageClass?: string; created?: string; selectedNode?: string } = {}): Obj {
     return {
       apiVersion: "v1",
       kind: "PersistentVolumeClaim",
-      metadata: meta(namespace, name, { creationTimestamp: o.created ?? CREATED }),
+      metadata: meta(namespace, name, { creationTimestamp: o.created ?? CREATED, ...(o.selectedNode ? { annotations: { "volume.kubernetes.io/selected-node": o.selectedNode } } : {}) }),
       spec: { accessModes: o.accessModes ?? ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } }, storageClassName: o.storageClass ?? "proxmox-data", volumeMode: "Filesystem" },
       status: { phase: o.phase ?? "Bound" },
     };
