@@ -63,5 +63,3 @@ export function containerTroubles(pod: KubePod): ContainerTrouble[] {
 export function isCrashLooping(pod: KubePod): boolean {
   return containerTroubles(pod).some((t) => t.reason === "CrashLoopBackOff");
 }
-
-export const podKey = (pod: { metadata: { namespace?: string; name: string } }) => `${pod.metadata.namespace ?? ""}/${pod.metadata.name}`;

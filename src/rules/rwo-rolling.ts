@@ -47,7 +47,7 @@ export function strategyEvidence(deployment: KubeDeployment): string {
 }
 
 /** Recreate stops the old pod before starting the new one; rollingUpdate must go with it (the API rejects both). */
-export const RECREATE_PATCH = JSON.stringify({ spec: { strategy: { type: "Recreate", rollingUpdate: null } } });
+const RECREATE_PATCH = JSON.stringify({ spec: { strategy: { type: "Recreate", rollingUpdate: null } } });
 
 /**
  * Switch the Deployment to Recreate: in the live cluster when `namespace` is known from it, and in

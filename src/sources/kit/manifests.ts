@@ -22,6 +22,7 @@ export interface ManifestDoc {
   value: Record<string, unknown>;
 }
 
+/** Every object of the kit's manifest files (documents without a name are not objects). */
 export function manifestDocs(kit: Kit): ManifestDoc[] {
   return filesOfKind(kit, "manifest").flatMap((file) =>
     file.docs.flatMap((doc, index) => {
@@ -87,6 +88,5 @@ export function editManifest(m: ManifestDoc, change: (doc: Document) => void): F
   const printed = edited.toString({ lineWidth: 0, ...layoutOf(text.slice(start, end)) });
   // The first document prints the comments that precede it itself; later ones start at their `---`.
   const before = m.index === 0 ? "" : text.slice(0, start);
-  const after = text.slice(end);
-  return { file: m.file.path, before: text, after: before + printed + (after.startsWith("\n") || printed.endsWith("\n") ? "" : "\n") + after };
+  return { file: m.file.path, before: text, after: before + printed + text.slice(end) };
 }

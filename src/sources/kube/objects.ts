@@ -24,7 +24,6 @@ export const metadata = z.looseObject({
   deletionTimestamp: text,
   ownerReferences: list(z.looseObject({ kind: z.string(), name: z.string(), controller: z.boolean().nullish() })),
 });
-export type KubeMetadata = z.infer<typeof metadata>;
 
 export const condition = z.looseObject({
   type: z.string(),

@@ -45,7 +45,7 @@ export const KUBE_RESOURCES: KubeResource[] = [
 ];
 
 /** kubectl's full name for a kind, and the lab's key for its objects. */
-export const resourceKey = (r: KubeResource): string => (r.group ? `${r.name}.${r.group}` : r.name);
+const resourceKey = (r: KubeResource): string => (r.group ? `${r.name}.${r.group}` : r.name);
 
 export const groupVersion = (r: KubeResource): string => (r.group ? `${r.group}/${r.version}` : r.version);
 
