@@ -3,7 +3,7 @@ import { optional } from "../../src/engine/fact.ts";
 import { helmReleases, kustomizations, pods } from "../../src/sources/kube/facts.ts";
 import type { KubeConditioned, KubePod } from "../../src/sources/kube/objects.ts";
 import type { FixStep } from "../../src/model/result.ts";
-import { conditionOf, minutesSince, STUCK_AFTER_MINUTES } from "../../src/rules/kube-objects.ts";
+import { conditionOf, findDeployment, minutesSince, runsImage, STUCK_AFTER_MINUTES } from "../../src/rules/kube-objects.ts";
 
 interface FluxKind {
   /** kubectl's full name, so it never picks another group's kind of the same name. */
@@ -15,25 +15,25 @@ interface FluxKind {
 const KUSTOMIZATION: FluxKind = { resource: "kustomization.kustomize.toolkit.fluxcd.io", label: "kustomization", controller: "kustomize-controller" };
 const HELM_RELEASE: FluxKind = { resource: "helmrelease.helm.toolkit.fluxcd.io", label: "helmrelease", controller: "helm-controller" };
 
-/** Where Flux's controllers run (flux-system unless installed elsewhere). */
-function fluxNamespace(pods: readonly KubePod[]): string {
-  return pods.find((p) => p.metadata.name.startsWith("kustomize-controller-") || p.metadata.name.startsWith("helm-controller-"))?.metadata.namespace ?? "flux-system";
+/** A Flux controller's Deployment, found by its image; Flux's own names in flux-system when its pods are not visible. */
+function controllerOf(kind: FluxKind, pods: readonly KubePod[]): { namespace: string; name: string } {
+  return findDeployment(pods, runsImage(new RegExp(`/fluxcd/${kind.controller}[:@]`))) ?? { namespace: "flux-system", name: kind.controller };
 }
 
-function judge(kind: FluxKind, object: KubeConditioned, namespace: string, now: Date): Finding | undefined {
+function judge(kind: FluxKind, object: KubeConditioned, controller: { namespace: string; name: string }, now: Date): Finding | undefined {
   if (object.spec.suspend) return undefined; // suspended on purpose
   const ready = conditionOf(object.status.conditions, "Ready");
   if (!ready || ready.status === "True") return undefined;
-  const { name, namespace: ns = "default" } = object.metadata;
+  const { name, namespace = "default" } = object.metadata;
   const minutes = minutesSince(ready.lastTransitionTime, now);
   const message = ready.message ?? "";
-  const subject = `${kind.label} ${ns}/${name}`;
+  const subject = `${kind.label} ${namespace}/${name}`;
   const evidence = [`Ready=${ready.status} reason=${ready.reason ?? ""} message=${message}`];
   const token = now.toISOString();
   const reconcileStep = (extraAnnotations: string[] = []): FixStep => ({
     kind: "command",
     description: `ask ${kind.controller} to reconcile ${subject} now`,
-    argv: ["kubectl", "annotate", kind.resource, name, "--namespace", ns, `reconcile.fluxcd.io/requestedAt=${token}`, ...extraAnnotations, "--overwrite"],
+    argv: ["kubectl", "annotate", kind.resource, name, "--namespace", namespace, `reconcile.fluxcd.io/requestedAt=${token}`, ...extraAnnotations, "--overwrite"],
     destructive: false,
   });
   if (ready.status === "Unknown") {
@@ -51,7 +51,7 @@ function judge(kind: FluxKind, object: KubeConditioned, namespace: string, now: 
       evidence,
       fix: {
         summary: `Restart ${kind.controller} so it sees the new CRDs`,
-        steps: [{ kind: "command", description: `restart ${kind.controller}`, argv: ["kubectl", "rollout", "restart", `deployment.apps/${kind.controller}`, "--namespace", namespace], destructive: false }, reconcileStep()],
+        steps: [{ kind: "command", description: `restart ${kind.controller}`, argv: ["kubectl", "rollout", "restart", `deployment.apps/${controller.name}`, "--namespace", controller.namespace], destructive: false }, reconcileStep()],
       },
     };
   }
@@ -64,7 +64,7 @@ function judge(kind: FluxKind, object: KubeConditioned, namespace: string, now: 
     fix: {
       summary: "Fix the cause in its source, then reconcile it",
       steps: [
-        { kind: "command", description: `read ${kind.controller}'s log`, argv: ["kubectl", "logs", `deployment/${kind.controller}`, "--namespace", namespace, "--tail", "50"], destructive: false },
+        { kind: "command", description: `read ${kind.controller}'s log`, argv: ["kubectl", "logs", `deployment/${controller.name}`, "--namespace", controller.namespace, "--tail", "50"], destructive: false },
         reconcileStep(reset),
       ],
     },
@@ -83,11 +83,12 @@ export default defineCheck({
   facts: { kustomizations, helmReleases, pods: optional(pods) },
   run({ kustomizations, helmReleases, pods }, { now }) {
     if (!kustomizations.installed && !helmReleases.installed) return [skip("Flux is not installed (no Kustomization or HelmRelease kind)")];
-    const namespace = fluxNamespace(pods.ok ? pods.value : []);
-    const findings = [
-      ...kustomizations.items.map((k) => judge(KUSTOMIZATION, k, namespace, now)),
-      ...helmReleases.items.map((h) => judge(HELM_RELEASE, h, namespace, now)),
-    ].filter((f): f is Finding => f !== undefined);
+    const visible = pods.ok ? pods.value : [];
+    const judgeAll = (kind: FluxKind, objects: KubeConditioned[]) => {
+      const controller = controllerOf(kind, visible);
+      return objects.map((object) => judge(kind, object, controller, now));
+    };
+    const findings = [...judgeAll(KUSTOMIZATION, kustomizations.items), ...judgeAll(HELM_RELEASE, helmReleases.items)].filter((f): f is Finding => f !== undefined);
     return findings.length > 0 ? findings : [pass(`${kustomizations.items.length} Kustomization(s) and ${helmReleases.items.length} HelmRelease(s) Ready or suspended`)];
   },
 });

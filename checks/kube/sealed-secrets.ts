@@ -3,18 +3,14 @@ import { optional } from "../../src/engine/fact.ts";
 import { pods, sealedSecrets } from "../../src/sources/kube/facts.ts";
 import { manifests } from "../../src/sources/kit/facts.ts";
 import { findManifest, manifestLocation } from "../../src/sources/kit/manifests.ts";
-import type { KubeConditioned, KubePod } from "../../src/sources/kube/objects.ts";
+import type { KubeConditioned } from "../../src/sources/kube/objects.ts";
 import type { Fix } from "../../src/model/result.ts";
-import { conditionOf, podOwner } from "../../src/rules/kube-objects.ts";
+import { conditionOf, findDeployment, runsImage } from "../../src/rules/kube-objects.ts";
 
 const CONTROLLER_IMAGE = /sealed-secrets-controller|\/sealed-secrets(:|@|$)/;
 
-/** kubeseal's --controller-namespace/--controller-name: the controller's namespace and its Deployment (Helm names its Service alike). */
-function controllerOf(pods: readonly KubePod[]): { namespace: string; name: string } {
-  const pod = pods.find((p) => p.spec.containers.some((c) => CONTROLLER_IMAGE.test(c.image ?? "")));
-  const owner = pod ? podOwner(pod) : undefined;
-  return pod && owner?.kind === "Deployment" ? { namespace: pod.metadata.namespace ?? "kube-system", name: owner.name } : { namespace: "kube-system", name: "sealed-secrets-controller" };
-}
+/** kubeseal's --controller-namespace/--controller-name: the controller's Deployment (Helm names its Service alike), else kubeseal's defaults. */
+const DEFAULT_CONTROLLER = { namespace: "kube-system", name: "sealed-secrets-controller" };
 
 function fixFor(ss: KubeConditioned, message: string, controller: { namespace: string; name: string }): Fix {
   const { name, namespace = "default" } = ss.metadata;
@@ -52,7 +48,7 @@ export default defineCheck({
   facts: { sealedSecrets, pods: optional(pods), manifests: optional(manifests) },
   run({ sealedSecrets, pods, manifests }) {
     if (!sealedSecrets.installed) return [skip("Sealed Secrets is not installed (no SealedSecret kind)")];
-    const controller = controllerOf(pods.ok ? pods.value : []);
+    const controller = (pods.ok ? findDeployment(pods.value, runsImage(CONTROLLER_IMAGE)) : undefined) ?? DEFAULT_CONTROLLER;
     const findings: Finding[] = [];
     for (const ss of sealedSecrets.items) {
       const synced = conditionOf(ss.status.conditions, "Synced");

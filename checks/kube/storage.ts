@@ -3,7 +3,7 @@ import { optional } from "../../src/engine/fact.ts";
 import { events, persistentVolumeClaims, pods, storageClasses } from "../../src/sources/kube/facts.ts";
 import type { KubePersistentVolumeClaim, KubePod, KubeStorageClass } from "../../src/sources/kube/objects.ts";
 import type { Fix, FixStep } from "../../src/model/result.ts";
-import { minutesSince, podOwner, STUCK_AFTER_MINUTES } from "../../src/rules/kube-objects.ts";
+import { findDeployment, minutesSince, runsImage, STUCK_AFTER_MINUTES } from "../../src/rules/kube-objects.ts";
 
 const DEFAULT_CLASS = "storageclass.kubernetes.io/is-default-class";
 /** Set on a WaitForFirstConsumer claim when the scheduler has chosen the node for its pod. */
@@ -22,14 +22,10 @@ function usedByPod(pvc: KubePersistentVolumeClaim, pods: readonly KubePod[]): bo
   return pods.some((p) => p.metadata.namespace === pvc.metadata.namespace && p.spec.volumes.some((v) => v.persistentVolumeClaim?.claimName === pvc.metadata.name));
 }
 
-/** The CSI controller's Deployment for a provisioner, found by its pods' images (e.g. proxmox-csi for csi.proxmox.sinextra.dev). */
-function csiController(provisioner: string, pods: readonly KubePod[]): { namespace: string; name: string } | undefined {
-  const hint = provisioner.split(".").find((part) => part !== "csi") ?? provisioner;
-  for (const pod of pods) {
-    const owner = podOwner(pod);
-    if (owner?.kind === "Deployment" && pod.spec.containers.some((c) => (c.image ?? "").includes(hint) && (c.image ?? "").includes("csi"))) return { namespace: pod.metadata.namespace ?? "default", name: owner.name };
-  }
-  return undefined;
+/** The CSI controller's Deployment for a provisioner, found by its image (proxmox-csi-controller for csi.proxmox.sinextra.dev). */
+function csiController(provisioner: string, pods: readonly KubePod[]) {
+  const driver = (provisioner.split(".").find((part) => part !== "csi") ?? provisioner).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return findDeployment(pods, runsImage(new RegExp(`${driver}.*csi|csi.*${driver}`)));
 }
 
 function fixFor(refused: boolean, provisioner: string, pods: readonly KubePod[], pvc: KubePersistentVolumeClaim): Fix {

@@ -31,6 +31,26 @@ export function podOwner(pod: KubePod): { kind: string; name: string } | undefin
   return { kind: ref.kind, name: ref.name };
 }
 
+export interface DeploymentPods {
+  namespace: string;
+  name: string;
+  pods: KubePod[];
+}
+
+/** A pod that runs an image matching `image` (how a controller is found, whatever its install named it). */
+export const runsImage = (image: RegExp) => (pod: KubePod) => pod.spec.containers.some((c) => image.test(c.image ?? ""));
+
+/** The Deployment whose pods match (a controller found by its pods), with those pods. */
+export function findDeployment(pods: readonly KubePod[], matches: (pod: KubePod) => boolean): DeploymentPods | undefined {
+  for (const pod of pods.filter(matches)) {
+    const owner = podOwner(pod);
+    if (owner?.kind !== "Deployment") continue;
+    const namespace = pod.metadata.namespace ?? "default";
+    return { namespace, name: owner.name, pods: pods.filter((p) => p.metadata.namespace === namespace && podOwner(p)?.name === owner.name && matches(p)) };
+  }
+  return undefined;
+}
+
 /** Waiting reasons that mean the container cannot run until something changes (not a normal start). */
 const BLOCKED = new Set(["CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "InvalidImageName", "CreateContainerConfigError", "CreateContainerError", "RunContainerError"]);
 
