@@ -83,7 +83,7 @@ function privilegedNamespaceFix(ds: KubeDaemonSet, namespace: string, manifest: 
   if (manifest) {
     steps.push({
       kind: "edit",
-      description: `label namespace ${namespace} ${ENFORCE}=${PRIVILEGED} in ${manifest.file.path}`,
+      description: `label namespace ${namespace} ${ENFORCE}=${PRIVILEGED}`,
       file: manifest.file.path,
       destructive: false,
       edit: editManifest(manifest, (doc) => doc.setIn(["metadata", "labels", ENFORCE], PRIVILEGED)),

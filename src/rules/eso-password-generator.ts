@@ -85,7 +85,7 @@ export function readFromStoreFix(es: KubeExternalSecret, found: GeneratedClientS
   if (manifest && where) {
     steps.push({
       kind: "edit",
-      description: `read "${found.target}" from ${where.kind} "${where.name}" instead of the Password generator, in ${manifest.file.path} (check the store path)`,
+      description: `read "${found.target}" from ${where.kind} "${where.name}" instead of the Password generator (check the store path)`,
       file: manifest.file.path,
       destructive: false,
       edit: editManifest(manifest, (doc) => readFromStore(doc, found.target, store)),

@@ -58,7 +58,7 @@ export function recreateFix(name: string, live: { namespace: string } | undefine
   if (manifest) {
     steps.push({
       kind: "edit",
-      description: `set spec.strategy.type to Recreate in ${manifest.file.path}`,
+      description: "set spec.strategy.type to Recreate",
       file: manifest.file.path,
       destructive: false,
       edit: editManifest(manifest, (doc) => {
