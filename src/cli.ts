@@ -13,7 +13,7 @@ function commonOptions(command: Command): Command {
     .option("--only <list>", "only these check ids, domains or globs (comma-separated)")
     .option("--skip <list>", "skip these check ids, domains or globs (comma-separated)")
     .option("--cluster <name>", "limit live checks to one Omni cluster")
-    .option("--context <name>", "kubeconfig context for kube checks (default: the current one)")
+    .option("--context <name>", "kubeconfig context for kube checks (default: omni-<cluster> with --cluster when it exists, else the current one)")
     .option("--format <format>", "report format: human, json, sarif, junit, github, markdown", "human")
     .option("--output <file>", "write the report to a file instead of stdout")
     .option("--fail-on <level>", "exit 1 at or above: error, warning, never", "error")

@@ -3,14 +3,11 @@ import { optional } from "../../src/engine/fact.ts";
 import { events, nodes } from "../../src/sources/kube/facts.ts";
 import type { KubeEvent, KubeNode } from "../../src/sources/kube/objects.ts";
 import type { Fix } from "../../src/model/result.ts";
+import { internalIp } from "../../src/rules/kube-objects.ts";
 
 interface Diagnosis {
   reason: string;
   fix: Fix;
-}
-
-function internalIp(node: KubeNode): string {
-  return node.status.addresses.find((a) => a.type === "InternalIP")?.address ?? node.metadata.name;
 }
 
 /** Why a node is not Ready, from its Ready condition and the node's recent events. */

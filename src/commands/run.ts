@@ -21,6 +21,7 @@ import { OfflineTransport } from "../sources/offline-transport.ts";
 import { readRecording, RecordingError, RecordingTransport, ReplayTransport, writeManifest, RECORDING_FORMAT, type Recording } from "../sources/recording.ts";
 import type { Transport } from "../sources/transport.ts";
 import { SourceError } from "../sources/source-error.ts";
+import { omniKubeContext } from "../sources/kube/kubectl.ts";
 import { fromEnv, fromProviderConfig, providerConfigSchema, resolveProxmoxSettings, type ProxmoxInput } from "../sources/proxmox/settings.ts";
 import type { ProxmoxAvailability } from "../sources/proxmox/client.ts";
 import { filesOfKind, type Kit } from "../sources/kit/kit.ts";
@@ -244,6 +245,8 @@ export async function prepareRun(dirArg: string | undefined, o: CommonOptions, s
   const proxmox: ProxmoxAvailability = o.offline ? { ok: false, error: new SourceError("pve", "offline", "not asked (--offline)") } : proxmoxAvailability(o, config, configShown, loadKit, recording);
   const now = recording ? new Date(recording.manifest.recordedAt) : (overrides.now ?? new Date());
   const ctx = new RunContext({ options, transport, signal, loadKit, proxmox, now });
+  // With --cluster and no --context, talk to that cluster through Omni's context for it when the kubeconfig has one.
+  if (o.cluster && !o.context) ctx.kube.preferContext(omniKubeContext(o.cluster));
   const checkContext: CheckContext = { now, omniVersion: options.omniVersion, ...(o.cluster ? { cluster: o.cluster } : {}) };
 
   const mode = o.offline ? "offline" : recording ? `replay ${o.replay} (recorded ${recording.manifest.recordedAt})` : o.record ? `live, recording to ${o.record}` : "live";

@@ -1,6 +1,8 @@
 /**
  * Every external question of a run goes through here: asked once (memoized by key), at most
  * `concurrency` at a time, each bounded by `timeoutMs`, all cancelled by the run's signal.
+ * Once a system has let a call time out, its questions still waiting for a slot are not asked:
+ * a hanging system costs one timeout, not one per queued question.
  */
 import { Limiter } from "../util/limit.ts";
 import { SourceError } from "./source-error.ts";
@@ -27,6 +29,8 @@ export class QueryRunner {
   readonly #limiter: Limiter;
   readonly #signal: AbortSignal;
   readonly #memo = new Map<string, Promise<unknown>>();
+  /** Systems (see systemOf) that timed out, with the key of the call that did. */
+  readonly #hanging = new Map<string, string>();
   readonly #origin = performance.now();
   /** Every call that reached the transport, in start order (for --verbose and the benchmark). */
   readonly calls: CallRecord[] = [];
@@ -55,6 +59,11 @@ export class QueryRunner {
   async #call<R extends TransportRequest>(request: R): Promise<AnswerOf<R>> {
     const key = requestKey(request);
     if (this.#signal.aborted) throw new SourceError(request.source, "cancelled", `not asked, the run was interrupted: ${key}`);
+    const system = systemOf(request);
+    const hung = this.#hanging.get(system);
+    if (hung) {
+      throw new SourceError(request.source, "timeout", `not asked: ${hung} already got no answer within ${this.#seconds}s`, "raise --timeout if the system is only slow");
+    }
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = AbortSignal.any([this.#signal, timeout]);
     const record: CallRecord = { source: request.source, key, startMs: performance.now() - this.#origin, endMs: 0, outcome: "ok" };
@@ -69,15 +78,20 @@ export class QueryRunner {
       });
     } catch (error) {
       record.outcome = "error";
+      if (timeout.aborted) this.#hanging.set(system, key);
       throw this.#classify(request, key, error, timeout.aborted);
     } finally {
       record.endMs = performance.now() - this.#origin;
     }
   }
 
+  get #seconds(): number {
+    return Math.round(this.timeoutMs / 100) / 10;
+  }
+
   #classify(request: TransportRequest, key: string, error: unknown, timedOut: boolean): SourceError {
     if (error instanceof SourceError) return error;
-    const seconds = Math.round(this.timeoutMs / 100) / 10;
+    const seconds = this.#seconds;
     if (timedOut) {
       return new SourceError(request.source, "timeout", `no answer within ${seconds}s: ${key}`, "raise --timeout if the system is only slow");
     }
@@ -85,5 +99,24 @@ export class QueryRunner {
       return new SourceError(request.source, error.kind, error.message || `${error.kind}: ${key}`);
     }
     return new SourceError(request.source, "failed", `${key}: ${(error as Error)?.message ?? String(error)}`);
+  }
+}
+
+/**
+ * What one hang says something about: a program; a Proxmox node behind the API (one slow node
+ * must not silence the others) or the API itself; a resolver; a host.
+ */
+function systemOf(request: TransportRequest): string {
+  switch (request.kind) {
+    case "exec":
+      return `exec ${request.program}`;
+    case "http": {
+      const node = /^\/nodes\/([^/?]+)/.exec(request.path)?.[1];
+      return node ? `http node ${node}` : `http ${new URL(request.url).host}`;
+    }
+    case "dns":
+      return `dns ${request.server}`;
+    case "tcp":
+      return `tcp ${request.host}`;
   }
 }

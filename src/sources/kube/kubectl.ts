@@ -1,6 +1,8 @@
 /**
  * kubectl: `kubectl get <resource> --all-namespaces -o json`, once per kind for the whole run,
  * with the user's KUBECONFIG and context. A kind whose CRD is absent is "not installed", not an error.
+ * The context is the user's `--context`, else a preferred one (Omni's `omni-<cluster>` for
+ * `--cluster`) when the kubeconfig has it, else kubectl's current context.
  */
 import { z } from "zod";
 import type { QueryRunner } from "../query-runner.ts";
@@ -13,22 +15,65 @@ export interface KubeList<T> {
   items: T[];
 }
 
+export interface ListOptions {
+  /** False for cluster-scoped kinds (nodes, namespaces, storage classes). */
+  namespaced?: boolean;
+  /** A server-side field selector (`metadata.name=cilium-config`), so a list stays small. */
+  fieldSelector?: string;
+}
+
+/** The kube context Omni's `omnictl kubeconfig -c <cluster>` writes. */
+export function omniKubeContext(cluster: string): string {
+  return `omni-${cluster}`;
+}
+
 export class KubeSource {
   readonly #runner: QueryRunner;
   readonly #context: string | undefined;
+  #preferred: string | undefined;
 
   constructor(runner: QueryRunner, context: string | undefined) {
     this.#runner = runner;
     this.#context = context;
   }
 
-  async list<S extends z.ZodType>(resource: string, item: S, options: { namespaced?: boolean } = {}): Promise<KubeList<z.infer<S>>> {
+  /** Use this context when the kubeconfig has it and the user named none; otherwise kubectl's current context. */
+  preferContext(name: string): void {
+    this.#preferred = name;
+  }
+
+  #kubectl(args: string[]) {
+    return this.#runner.ask({ kind: "exec", source: "kube", program: "kubectl", args });
+  }
+
+  /** The `--context` to pass, if any. The context list comes from kubectl, so KUBECONFIG with several files is honoured. */
+  async #contextArg(): Promise<string | undefined> {
+    if (this.#context || !this.#preferred) return this.#context;
+    // `-o name` prints context names only: nothing of the credentials reaches a recording.
+    const answer = await this.#kubectl(["config", "get-contexts", "--output", "name"]);
+    if (answer.exitCode !== 0) throw classifyKubectlError(answer.stderr, answer.exitCode);
+    return answer.stdout.split("\n").some((name) => name.trim() === this.#preferred) ? this.#preferred : undefined;
+  }
+
+  /** The name of the context kubectl talks to; undefined when the kubeconfig sets none. */
+  async contextName(): Promise<string | undefined> {
+    const chosen = await this.#contextArg();
+    if (chosen) return chosen;
+    const answer = await this.#kubectl(["config", "current-context"]);
+    if (answer.exitCode === 0) return answer.stdout.trim() || undefined;
+    if (/current-context is not set/i.test(answer.stderr)) return undefined;
+    throw classifyKubectlError(answer.stderr, answer.exitCode);
+  }
+
+  async list<S extends z.ZodType>(resource: string, item: S, options: ListOptions = {}): Promise<KubeList<z.infer<S>>> {
     const args = ["get", resource];
     if (options.namespaced !== false) args.push("--all-namespaces");
+    if (options.fieldSelector) args.push("--field-selector", options.fieldSelector);
     // No --request-timeout: the runner's timeout kills kubectl, and the key stays the same whatever --timeout is.
     args.push("--output", "json");
-    if (this.#context) args.push("--context", this.#context);
-    const answer = await this.#runner.ask({ kind: "exec", source: "kube", program: "kubectl", args });
+    const context = await this.#contextArg();
+    if (context) args.push("--context", context);
+    const answer = await this.#kubectl(args);
     if (answer.exitCode !== 0) {
       if (/the server doesn't have a resource type/i.test(answer.stderr)) return { installed: false, items: [] };
       throw classifyKubectlError(answer.stderr, answer.exitCode);

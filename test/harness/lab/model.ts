@@ -68,7 +68,10 @@ export interface KubeLab {
   /** Every list answers this HTTP status (401, 500...) instead of objects. */
   failure?: { status: number; body?: string };
   hang?: boolean;
-  /** Raw Kubernetes objects by plural resource name ("nodes", "events", ...). */
+  /**
+   * Raw Kubernetes objects by kubectl's full resource name ("nodes", "deployments.apps",
+   * "helmreleases.helm.toolkit.fluxcd.io"); a custom kind is installed when its key is present.
+   */
   objects: Record<string, Array<Record<string, unknown>>>;
 }
 
