@@ -39,3 +39,10 @@ export const event = z.looseObject({
   lastTimestamp: z.string().nullish(),
 });
 export type KubeEvent = z.infer<typeof event>;
+
+export const pod = z.looseObject({
+  metadata,
+  spec: z.looseObject({ nodeName: z.string().nullish() }).default({}),
+  status: z.looseObject({ phase: z.string().nullish(), conditions: z.array(condition).nullish().transform((c) => c ?? []) }).default({ conditions: [] }),
+});
+export type KubePod = z.infer<typeof pod>;

@@ -1,7 +1,25 @@
 /** Facts read from Omni through omnictl. */
 import { defineFact } from "../../engine/fact.ts";
 import type { OmniResource } from "./omnictl.ts";
-import { clusterMachineStatusSpec, machineSpec, siderolinkApiConfigSpec, TYPES } from "./resources.ts";
+import {
+  clusterMachineRequestStatusSpec,
+  clusterMachineStatusSpec,
+  clusterSpec,
+  clusterStatusSpec,
+  configPatchSpec,
+  etcdBackupOverallStatusSpec,
+  etcdBackupStatusSpec,
+  infraProviderCombinedStatusSpec,
+  machineClassSpec,
+  machineSetStatusSpec,
+  machineSpec,
+  machineStatusSpec,
+  siderolinkApiConfigSpec,
+  sysVersionSpec,
+  talosVersionSpec,
+  TYPES,
+} from "./resources.ts";
+import { SourceError } from "../source-error.ts";
 import type { z } from "zod";
 
 export type ClusterMachineStatus = OmniResource<z.infer<typeof clusterMachineStatusSpec>>;
@@ -26,5 +44,110 @@ export const siderolinkApiUrl = defineFact<string | undefined>({
   resolve: async (ctx) => {
     const configs = await ctx.omni.get(TYPES.siderolinkApiConfigs, siderolinkApiConfigSpec);
     return configs.map((c) => c.spec.machineapiadvertisedurl).find((url) => url) || undefined;
+  },
+});
+
+export type OmniMachineStatus = OmniResource<z.infer<typeof machineStatusSpec>>;
+export type OmniCluster = OmniResource<z.infer<typeof clusterSpec>>;
+export type ClusterStatus = OmniResource<z.infer<typeof clusterStatusSpec>>;
+export type MachineSetStatus = OmniResource<z.infer<typeof machineSetStatusSpec>>;
+export type ClusterMachineRequestStatus = OmniResource<z.infer<typeof clusterMachineRequestStatusSpec>>;
+export type InfraProviderStatus = OmniResource<z.infer<typeof infraProviderCombinedStatusSpec>>;
+export type OmniMachineClass = OmniResource<z.infer<typeof machineClassSpec>>;
+export type TalosVersion = OmniResource<z.infer<typeof talosVersionSpec>>;
+export type ConfigPatch = OmniResource<unknown>;
+export type EtcdBackupStatus = OmniResource<z.infer<typeof etcdBackupStatusSpec>>;
+
+export interface OmniVersion {
+  /** The backend's release, without the leading `v` (`1.10.4`). */
+  version: string;
+  instance: string;
+  /** omnictl's warnings, e.g. that its own version differs from the backend's. */
+  warnings: string[];
+}
+
+/** The Omni backend's version; asking it is also how omnictl proves its credentials first. */
+export const omniVersion = defineFact<OmniVersion>({
+  id: "omni.version",
+  source: "omni",
+  resolve: async (ctx) => {
+    const { resources, warnings } = await ctx.omni.list(TYPES.sysVersions, sysVersionSpec);
+    const spec = resources[0]?.spec;
+    if (!spec?.backendversion) throw new SourceError("omni", "unexpected-output", `omnictl get ${TYPES.sysVersions}: no backend version in the answer`);
+    return { version: spec.backendversion.replace(/^v/, ""), instance: spec.instancename ?? "", warnings };
+  },
+});
+
+/** Every machine's status (Talos version, connection, cluster), all clusters: drift and orphans need them all. */
+export const machineStatuses = defineFact<OmniMachineStatus[]>({
+  id: "omni.machineStatuses",
+  source: "omni",
+  resolve: (ctx) => ctx.omni.get(TYPES.machineStatuses, machineStatusSpec),
+});
+
+export const clusters = defineFact<OmniCluster[]>({
+  id: "omni.clusters",
+  source: "omni",
+  resolve: (ctx) => ctx.omni.get(TYPES.clusters, clusterSpec, { clusterId: true }),
+});
+
+export const clusterStatuses = defineFact<ClusterStatus[]>({
+  id: "omni.clusterStatuses",
+  source: "omni",
+  resolve: (ctx) => ctx.omni.get(TYPES.clusterStatuses, clusterStatusSpec, { clusterId: true }),
+});
+
+export const machineSetStatuses = defineFact<MachineSetStatus[]>({
+  id: "omni.machineSetStatuses",
+  source: "omni",
+  resolve: (ctx) => ctx.omni.get(TYPES.machineSetStatuses, machineSetStatusSpec, { clusterScoped: true }),
+});
+
+export const machineRequests = defineFact<ClusterMachineRequestStatus[]>({
+  id: "omni.machineRequests",
+  source: "omni",
+  resolve: (ctx) => ctx.omni.get(TYPES.clusterMachineRequestStatuses, clusterMachineRequestStatusSpec, { clusterScoped: true }),
+});
+
+export const infraProviders = defineFact<InfraProviderStatus[]>({
+  id: "omni.infraProviders",
+  source: "omni",
+  resolve: (ctx) => ctx.omni.get(TYPES.infraProviderCombinedStatuses, infraProviderCombinedStatusSpec),
+});
+
+export const machineClasses = defineFact<OmniMachineClass[]>({
+  id: "omni.machineClasses",
+  source: "omni",
+  resolve: (ctx) => ctx.omni.get(TYPES.machineClasses, machineClassSpec),
+});
+
+export const talosVersions = defineFact<TalosVersion[]>({
+  id: "omni.talosVersions",
+  source: "omni",
+  resolve: (ctx) => ctx.omni.get(TYPES.talosVersions, talosVersionSpec),
+});
+
+export const configPatches = defineFact<ConfigPatch[]>({
+  id: "omni.configPatches",
+  source: "omni",
+  resolve: (ctx) => ctx.omni.get(TYPES.configPatches, configPatchSpec),
+});
+
+export interface EtcdBackups {
+  /** One per cluster with backups, keyed by cluster ID. */
+  statuses: EtcdBackupStatus[];
+  /** Why the backup store cannot be used (e.g. no S3 configuration), or "". */
+  storeError: string;
+}
+
+export const etcdBackups = defineFact<EtcdBackups>({
+  id: "omni.etcdBackups",
+  source: "omni",
+  resolve: async (ctx) => {
+    const [statuses, overall] = await Promise.all([
+      ctx.omni.get(TYPES.etcdBackupStatuses, etcdBackupStatusSpec, { clusterId: true }),
+      ctx.omni.get(TYPES.etcdBackupOverallStatuses, etcdBackupOverallStatusSpec),
+    ]);
+    return { statuses, storeError: overall[0]?.spec.configurationerror ?? "" };
   },
 });
