@@ -17,6 +17,7 @@ import { LiveTransport } from "../sources/live-transport.ts";
 import { OfflineTransport } from "../sources/offline-transport.ts";
 import { readRecording, RecordingError, RecordingTransport, ReplayTransport, writeManifest, RECORDING_FORMAT, type Recording } from "../sources/recording.ts";
 import type { Transport } from "../sources/transport.ts";
+import { detectOmniVersion } from "../sources/omni/facts.ts";
 import { SourceError } from "../sources/source-error.ts";
 import { fromEnv, fromProviderConfig, providerConfigSchema, resolveProxmoxSettings, type ProxmoxInput } from "../sources/proxmox/settings.ts";
 import type { ProxmoxAvailability } from "../sources/proxmox/client.ts";
@@ -224,6 +225,7 @@ export async function prepareRun(dirArg: string | undefined, o: CommonOptions, s
   const proxmox: ProxmoxAvailability = o.offline ? { ok: false, error: new SourceError("pve", "offline", "not asked (--offline)") } : proxmoxAvailability(o, config, configShown, loadKit, recording);
   const now = recording ? new Date(recording.manifest.recordedAt) : (overrides.now ?? new Date());
   const ctx = new RunContext({ options, transport, signal, loadKit, proxmox, now });
+  if (!o.omniVersion && !o.offline) options.omniVersion = (await detectOmniVersion(ctx)) ?? NEWEST_KNOWN_OMNI;
   const checkContext: CheckContext = { now, omniVersion: options.omniVersion, ...(o.cluster ? { cluster: o.cluster } : {}) };
 
   const mode = o.offline ? "offline" : recording ? `replay ${o.replay} (recorded ${recording.manifest.recordedAt})` : o.record ? `live, recording to ${o.record}` : "live";

@@ -20,6 +20,8 @@ import {
   TYPES,
 } from "./resources.ts";
 import { SourceError } from "../source-error.ts";
+import type { RunContext } from "../../engine/context.ts";
+import semver from "semver";
 import type { z } from "zod";
 
 export type ClusterMachineStatus = OmniResource<z.infer<typeof clusterMachineStatusSpec>>;
@@ -77,6 +79,15 @@ export const omniVersion = defineFact<OmniVersion>({
     return { version: spec.backendversion.replace(/^v/, ""), instance: spec.instancename ?? "", warnings };
   },
 });
+
+/**
+ * The Omni release to assume when `--omni-version` is not given: the backend's own, asked once
+ * (the fact is shared with omni/auth, so the run makes no extra call). Undefined when Omni does not answer.
+ */
+export async function detectOmniVersion(ctx: RunContext): Promise<string | undefined> {
+  const found = await ctx.tryFact(omniVersion);
+  return found.ok ? (semver.valid(semver.coerce(found.value.version)) ?? undefined) : undefined;
+}
 
 /** Every machine's status (Talos version, connection, cluster), all clusters: drift and orphans need them all. */
 export const machineStatuses = defineFact<OmniMachineStatus[]>({
