@@ -26,7 +26,7 @@ import {
   sysVersionSpec,
   TYPES,
 } from "../src/sources/omni/resources.ts";
-import { addressStatusSpec, kubeSpanPeerStatusSpec, machineStatusSpec, parseServiceList, volumeStatusSpec } from "../src/sources/talos/resources.ts";
+import { addressStatusSpec, etcdMemberSpec, kubeSpanPeerStatusSpec, machineStatusSpec, parseServiceList, volumeStatusSpec } from "../src/sources/talos/resources.ts";
 import { parseStream } from "../src/sources/exec-output.ts";
 import { talosEnvelope } from "../src/sources/talos/talosctl.ts";
 import { omni } from "./harness/lab/omni.ts";
@@ -383,6 +383,27 @@ describe("talosctl: read-only commands batched like resources", () => {
     expect(volumes.resources.filter((r) => r.node === "talos-w-2").map((r) => `${r.metadata.id} ${r.spec.phase}`)).toEqual(["EPHEMERAL ready", "META ready", "STATE ready"]);
     for (const answer of [statuses, volumes]) expect(Object.keys(answer.nodeErrors)).toEqual(["talos-w-1"]);
     expect(fakes.calls()).toHaveLength(2);
+  });
+});
+
+describe("talosctl ≤ 1.13: whose error is an anonymous multierror", () => {
+  it("an address in the error names the node; a type some nodes lack leaves it open, and says so", async () => {
+    const lab = healthyLab();
+    lab.talos!.nodes = { "10.0.0.21": talos.healthyNode("controlplane", "10.0.0.21"), "10.0.0.31": talos.healthyNode("worker", "10.0.0.31"), "10.0.0.32": { unreachable: true, resources: [] } };
+    const source = new TalosSource(runnerWith(installFakeTools(lab).env));
+    const target = { nodes: ["10.0.0.21", "10.0.0.31", "10.0.0.32"] };
+    // Workers have no etcd member, so two nodes print nothing; the error names 10.0.0.32.
+    const members = await source.get("etcdmembers", target, etcdMemberSpec);
+    expect(members.resources.map((r) => r.node)).toEqual(["10.0.0.21"]);
+    expect(Object.keys(members.nodeErrors)).toEqual(["10.0.0.32"]);
+
+    lab.talos!.nodes = { "talos-cp-1": talos.healthyNode("controlplane", "10.0.0.21"), "talos-w-1": talos.healthyNode("worker", "10.0.0.31"), "talos-w-2": { unreachable: true, resources: [] } };
+    const byName = new TalosSource(runnerWith(installFakeTools(lab).env));
+    // KubeSpan is off: nobody prints a peer, one node failed, talosctl does not say which.
+    const peers = await byName.get("kubespanpeerstatuses", { nodes: ["talos-cp-1", "talos-w-1", "talos-w-2"] }, kubeSpanPeerStatusSpec);
+    expect(peers.resources).toEqual([]);
+    expect(Object.keys(peers.nodeErrors)).toEqual(["talos-cp-1", "talos-w-1", "talos-w-2"]);
+    expect(peers.nodeErrors["talos-w-1"]).toMatch(/connection refused.*\(talosctl ≤ 1.13 does not say which node: 1 of talos-cp-1, talos-w-1, talos-w-2\)$/);
   });
 });
 

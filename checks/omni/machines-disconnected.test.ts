@@ -8,7 +8,10 @@ import type { ResolverAnswer } from "../../src/sources/net/facts.ts";
 const ID = "0b6a4c1e-2222-4a1b-9c2d-3e4f5a6b7c02";
 const meta = (type: string, id: string, labels: Record<string, string> = {}, phase = "running") => ({ namespace: "default", type, id, phase, labels, annotations: {}, finalizers: [] });
 
-const machine = (id: string, connected: boolean, phase = "running"): OmniMachine => ({ metadata: meta("Machines.omni.sidero.dev", id, {}, phase), spec: { connected, managementaddress: "10.0.0.31" } });
+const machine = (id: string, connected: boolean, phase = "running"): OmniMachine => ({
+  metadata: meta("Machines.omni.sidero.dev", id, { "omni.sidero.dev/machine-request": "lab-workers-a1b2c3" }, phase),
+  spec: { connected, managementaddress: "10.0.0.31" },
+});
 function cms(id: string, stage: ClusterMachineStatus["spec"]["stage"] = "RUNNING"): ClusterMachineStatus {
   return { metadata: meta("ClusterMachineStatuses.omni.sidero.dev", id, { "omni.sidero.dev/cluster": "lab", "omni.sidero.dev/node-name": "talos-w-1" }), spec: { stage, ready: false, configapplystatus: "APPLIED" } };
 }
@@ -46,9 +49,14 @@ testCheck(check, {
       results: [{ status: "fail", message: /likely because new VMs cannot find Omni/, evidence: ["connected: false", "last address: 10.0.0.31", "pve2: 1.1.1.1 → omni.lab.example: NOERROR 100.101.102.103"] }],
     },
     {
-      name: "no VM has its UUID any more",
-      facts: { machines: [machine(ID, false)], statuses: [cms(ID)], vms: [vm("running")], configs: configs("ffffffff-0000-4000-8000-000000000000") },
-      results: [{ status: "fail", message: /no Proxmox VM has its UUID/, fix: ["manual", "manual"] }],
+      name: "its VM is gone, whatever DNS says",
+      facts: { machines: [machine(ID, false)], statuses: [cms(ID)], vms: [vm("running")], configs: configs("ffffffff-0000-4000-8000-000000000000"), host, answers: tailnet },
+      results: [{ status: "fail", message: /because its VM no longer exists: no Proxmox VM has its UUID/, fix: ["manual"] }],
+    },
+    {
+      name: "a machine the provider did not make is not expected among its VMs",
+      facts: { machines: [{ ...machine(ID, false), metadata: meta("Machines.omni.sidero.dev", ID) }], statuses: [cms(ID)], vms: [vm("running")], configs: configs("ffffffff-0000-4000-8000-000000000000") },
+      results: [{ status: "fail", message: "is not connected to Omni", fix: ["manual", "manual"] }],
     },
   ],
   unavailable: [

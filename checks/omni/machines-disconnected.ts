@@ -2,7 +2,7 @@ import { defineCheck, pass, type Finding } from "../../src/engine/check.ts";
 import { optional } from "../../src/engine/fact.ts";
 import { clusterMachineStatuses, machines } from "../../src/sources/omni/facts.ts";
 import { CLUSTER_LABEL } from "../../src/sources/omni/omnictl.ts";
-import { NODE_NAME_LABEL } from "../../src/sources/omni/resources.ts";
+import { MACHINE_REQUEST_LABEL, NODE_NAME_LABEL } from "../../src/sources/omni/resources.ts";
 import { siderolinkAnswers, siderolinkHost } from "../../src/sources/net/facts.ts";
 import { talosVmConfigs, talosVms } from "../../src/sources/proxmox/facts.ts";
 import { vmsByMachineId } from "../../src/sources/proxmox/machine-ids.ts";
@@ -47,7 +47,16 @@ export default defineCheck({
       const subject = `machine ${machine.metadata.id}${node ? ` (${node})` : ""}${inCluster ? ` in cluster ${inCluster}` : ""}`;
       const evidence = [`connected: false`, ...(machine.spec.managementaddress ? [`last address: ${machine.spec.managementaddress}`] : [])];
       const vm = vmOf?.get(machine.metadata.id);
-      if (vm && vm.status === "stopped") {
+      // Only the provider's machines are expected to have a VM among the provider's VMs.
+      const gone = vmOf !== undefined && !vm && Boolean(machine.metadata.labels[MACHINE_REQUEST_LABEL]);
+      if (gone) {
+        findings.push({
+          subject,
+          message: "is not connected to Omni because its VM no longer exists: no Proxmox VM has its UUID (see omni/state-drift)",
+          evidence: [...evidence, `smbios1 uuid=${machine.metadata.id}: no VM`],
+          fix: { summary: "Reconcile Omni with Proxmox", steps: [{ kind: "manual", description: "follow omni/state-drift's fix: remove the cluster machine whose VM was deleted", destructive: false }] },
+        });
+      } else if (vm && vm.status === "stopped") {
         const path = `/nodes/${vm.node}/qemu/${vm.vmid}/status/start`;
         findings.push({
           subject,
@@ -58,8 +67,7 @@ export default defineCheck({
       } else if (dns) {
         findings.push({ subject, message: `is not connected to Omni; likely because ${dns.cause}`, evidence: [...evidence, ...dns.evidence], fix: { summary: "Make Omni resolvable from the VMs", steps: dns.steps } });
       } else {
-        const gone = vmOf && !vm ? "; no Proxmox VM has its UUID (see omni/state-drift)" : "";
-        findings.push({ subject, message: `is not connected to Omni${gone}`, evidence, fix: reachFix });
+        findings.push({ subject, message: "is not connected to Omni", evidence, fix: reachFix });
       }
     }
     return findings.length > 0 ? findings : [pass(`${judged} machine(s) connected to Omni`)];

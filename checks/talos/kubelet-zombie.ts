@@ -1,3 +1,4 @@
+import { unreadNodes } from "../../src/sources/talos/node-errors.ts";
 import { defineCheck, pass, skip, type Finding } from "../../src/engine/check.ts";
 import { optional } from "../../src/engine/fact.ts";
 import { services, targets } from "../../src/sources/talos/facts.ts";
@@ -59,7 +60,7 @@ export default defineCheck({
         },
       });
     }
-    for (const [node, error] of Object.entries(all.nodeErrors)) findings.push({ status: "error", subject: `node ${node}`, message: `talosctl could not list its services: ${error}` });
+    findings.push(...unreadNodes(all.nodeErrors, "services"));
     if (findings.length === 0 && kubelets.length === 0) return [skip("talosctl listed no kubelet on any node")];
     return findings.length > 0 ? findings : [pass(`${kubelets.length} node(s): kubelet running, or down where Kubernetes agrees`)];
   },

@@ -33,6 +33,11 @@ testCheck(check, {
         { status: "error", subject: "node talos-w-3" },
       ],
     },
+    {
+      name: "talosctl 1.13 could not say which node failed: one result for the nodes it may be",
+      facts: { peers: { resources: [], nodeErrors: Object.fromEntries(["talos-cp-1", "talos-w-1", "talos-w-2"].map((n) => [n, "connection refused (talosctl ≤ 1.13 does not say which node: 1 of talos-cp-1, talos-w-1, talos-w-2)"])) } },
+      results: [{ status: "error", subject: "nodes talos-cp-1, talos-w-1, talos-w-2", message: /could not read their KubeSpan peers: connection refused/ }],
+    },
   ],
   unavailable: [
     { name: "talosctl not installed", source: "talos", kind: "not-installed", status: "skip" },

@@ -1,3 +1,4 @@
+import { unreadNodes } from "../../src/sources/talos/node-errors.ts";
 import { defineCheck, pass, skip, type Finding } from "../../src/engine/check.ts";
 import { kubeSpanPeers } from "../../src/sources/talos/facts.ts";
 import type { Fix } from "../../src/model/result.ts";
@@ -48,7 +49,7 @@ export default defineCheck({
         fix,
       });
     }
-    for (const [node, error] of Object.entries(peers.nodeErrors)) findings.push({ status: "error", subject: `node ${node}`, message: `talosctl could not read its KubeSpan peers: ${error}` });
+    findings.push(...unreadNodes(peers.nodeErrors, "KubeSpan peers"));
     return findings.length > 0 ? findings : [pass(`${peers.resources.length} KubeSpan peer link(s) up or settling`)];
   },
 });

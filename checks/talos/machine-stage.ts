@@ -1,3 +1,4 @@
+import { unreadNodes } from "../../src/sources/talos/node-errors.ts";
 import { defineCheck, pass, skip, type Finding } from "../../src/engine/check.ts";
 import { machineStatuses } from "../../src/sources/talos/facts.ts";
 import type { FixStep } from "../../src/model/result.ts";
@@ -38,7 +39,7 @@ export default defineCheck({
         fix: { summary: "Resolve what Talos is waiting for", steps: steps.length > 0 ? steps : [{ kind: "manual", description: `watch the node's console or \`talosctl -n ${node} dmesg\` while it moves through ${stage}`, destructive: false }] },
       });
     }
-    for (const [node, error] of Object.entries(statuses.nodeErrors)) findings.push({ status: "error", subject: `node ${node}`, message: `talosctl could not read its machine status: ${error}` });
+    findings.push(...unreadNodes(statuses.nodeErrors, "machine status"));
     if (findings.length === 0 && statuses.resources.length === 0) return [skip("talosctl returned no nodes")];
     return findings.length > 0 ? findings : [pass(`${statuses.resources.length} node(s) running and ready`)];
   },

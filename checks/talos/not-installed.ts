@@ -1,3 +1,4 @@
+import { unreadNodes } from "../../src/sources/talos/node-errors.ts";
 import { defineCheck, pass, skip, type Finding } from "../../src/engine/check.ts";
 import { machineStatuses, targets, volumeStatuses } from "../../src/sources/talos/facts.ts";
 
@@ -47,7 +48,7 @@ export default defineCheck({
       });
     }
     const errors = { ...statuses.nodeErrors, ...Object.fromEntries(Object.entries(volumes.nodeErrors).filter(([, e]) => !NO_VOLUME_STATUS.test(e))) };
-    for (const [node, error] of Object.entries(errors)) findings.push({ status: "error", subject: `node ${node}`, message: `talosctl could not read its volumes or machine status: ${error}` });
+    findings.push(...unreadNodes(errors, "volumes or machine status"));
     if (findings.length === 0 && nodes.length === 0) return [skip("talosctl returned no nodes")];
     return findings.length > 0 ? findings : [pass(`${nodes.length} node(s) installed (META and STATE present, not in maintenance)`)];
   },

@@ -1,3 +1,4 @@
+import { unreadNodes } from "../../src/sources/talos/node-errors.ts";
 import { defineCheck, pass, skip, type Finding } from "../../src/engine/check.ts";
 import { optional } from "../../src/engine/fact.ts";
 import { targets, versions } from "../../src/sources/talos/facts.ts";
@@ -48,9 +49,7 @@ export default defineCheck({
         findings.push({ subject: `node ${node}`, message: `runs Talos v${version} while ${against}`, evidence: [`${node}: v${version}`, clusterVersion ? `cluster ${target.cluster}: v${clusterVersion}` : `others: v${reference}`], fix: { summary: `Bring ${node} to v${reference}`, steps: [step] } });
       }
     }
-    for (const [node, error] of Object.entries(answer.nodeErrors)) {
-      if (!NO_VERSION_RESOURCE.test(error)) findings.push({ status: "error", subject: `node ${node}`, message: `talosctl could not read its version: ${error}` });
-    }
+    findings.push(...unreadNodes(Object.fromEntries(Object.entries(answer.nodeErrors).filter(([, error]) => !NO_VERSION_RESOURCE.test(error))), "version"));
     if (findings.length === 0 && judged === 0) return [skip("no node reported its Talos version (Talos < 1.10 does not)")];
     return findings.length > 0 ? findings : [pass(`${judged} node(s) on their cluster's Talos version`)];
   },

@@ -64,8 +64,8 @@ export class TalosSource {
       if (answer.exitCode === 0) throw error;
     }
     const answered = new Set(resources.map((r) => r.node));
-    const nodeErrors = answer.exitCode === 0 ? {} : nodeErrorsOf(answer.stderr, target.nodes, answered);
-    const failedEverywhere = answer.exitCode !== 0 && (target.nodes.length === 0 ? resources.length === 0 : target.nodes.every((n) => !answered.has(n)));
+    const { errors: nodeErrors, ambiguous } = answer.exitCode === 0 ? { errors: {}, ambiguous: false } : nodeErrorsOf(answer.stderr, target.nodes, answered);
+    const failedEverywhere = answer.exitCode !== 0 && (target.nodes.length === 0 ? resources.length === 0 : !ambiguous && target.nodes.every((n) => n in nodeErrors));
     if (failedEverywhere) throw classifyTalosctlError(answer.stderr, answer.exitCode);
     return { resources, nodeErrors };
   }
@@ -77,7 +77,7 @@ export class TalosSource {
    */
   async command(args: string[], target: TalosTarget): Promise<TalosCommandAnswer> {
     const answer = await this.#ask(target, args);
-    const nodeErrors = nodeErrorsOf(answer.stderr, target.nodes, undefined);
+    const nodeErrors = nodeErrorsOf(answer.stderr, target.nodes, undefined).errors;
     const failed = Object.keys(nodeErrors);
     if ((answer.exitCode !== 0 && failed.length === 0) || (target.nodes.length > 0 && target.nodes.every((n) => failed.includes(n)))) {
       throw classifyTalosctlError(answer.stderr, answer.exitCode);
@@ -98,19 +98,35 @@ export class TalosSource {
 const PER_NODE = /^error (?:(?:listing resources|getting resource) on node|from node) (\S+?): (.*)$/gm;
 /** ≤1.13 unary commands: `WARNING: 1 error occurred:` then `\t* <node>: <err>` lines. */
 const BULLET = /^\s*\* (\S+?): (.*)$/gm;
+/** ≤1.13 `get`: the same multierror, its items naming no node. */
+const BULLET_TEXT = /^\s*\* (.*)$/gm;
 
 /**
  * Which nodes failed, and why. `answered` are the nodes that printed resources, for ≤1.13 `get`,
- * whose multierror names no node: the failure is attributed to the nodes that printed nothing.
+ * whose multierror names no node: an error whose text names a silent node (`dial tcp <ip>:...`)
+ * is that node's; the rest go to the nodes that printed nothing. When more nodes printed nothing
+ * than errors occurred (a type some nodes simply do not have, like etcd members on workers), which
+ * of them failed is unknown: each gets the error with a note saying so, and it is `ambiguous`.
  */
-function nodeErrorsOf(stderr: string, nodes: string[], answered: ReadonlySet<string> | undefined): Record<string, string> {
+function nodeErrorsOf(stderr: string, nodes: string[], answered: ReadonlySet<string> | undefined): { errors: Record<string, string>; ambiguous: boolean } {
   const errors: Record<string, string> = {};
   for (const match of stderr.matchAll(PER_NODE)) errors[match[1]!] = match[2]!.trim();
   for (const match of stderr.matchAll(BULLET)) if (nodes.includes(match[1]!)) errors[match[1]!] = match[2]!.trim();
-  if (Object.keys(errors).length > 0 || nodes.length === 0 || !answered) return errors;
-  const message = firstErrorLine(stderr);
-  for (const node of nodes) if (!answered.has(node)) errors[node] = message;
-  return errors;
+  if (Object.keys(errors).length > 0 || nodes.length === 0 || !answered) return { errors, ambiguous: false };
+  const bullets = [...stderr.matchAll(BULLET_TEXT)].map((m) => m[1]!.trim());
+  const silent = nodes.filter((n) => !answered.has(n));
+  const unnamed: string[] = [];
+  for (const text of bullets.length > 0 ? bullets : [firstErrorLine(stderr)]) {
+    const named = silent.find((n) => new RegExp(`(^|[^\\w.-])${n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}([^\\w.-]|$)`).test(text));
+    if (named) errors[named] = text;
+    else unnamed.push(text);
+  }
+  const rest = silent.filter((n) => !(n in errors));
+  if (unnamed.length === 0 || rest.length === 0) return { errors, ambiguous: false };
+  const ambiguous = unnamed.length < rest.length;
+  const note = ambiguous ? ` (talosctl ≤ 1.13 does not say which node: ${unnamed.length} of ${rest.join(", ")})` : "";
+  for (const node of rest) errors[node] = `${unnamed[0]}${note}`;
+  return { errors, ambiguous };
 }
 
 /** Map talosctl's error text (reference/talos.md §4) to a kind and advice. */

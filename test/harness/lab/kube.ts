@@ -52,6 +52,17 @@ export const kube = {
   },
 };
 
+/** A pod as the API server lists it; Pending pods have no container statuses yet. */
+export function kubePod(name: string, namespace: string, node: string, phase: "Pending" | "Running" = "Running"): Record<string, unknown> {
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name, namespace, uid: `uid-${namespace}-${name}`, creationTimestamp: "2026-11-20T09:30:00Z" },
+    spec: { nodeName: node, containers: [{ name: "main", image: "registry.lab.example/app:1" }] },
+    status: { phase, conditions: [{ type: "PodScheduled", status: "True" }, { type: "Ready", status: phase === "Running" ? "True" : "False" }] },
+  };
+}
+
 export function kubeList(lab: Lab, resource: string): Record<string, unknown> {
   const kind = CORE_RESOURCES.find((r) => r.name === resource)?.kind ?? "Object";
   return { apiVersion: "v1", kind: `${kind}List`, metadata: { resourceVersion: "12345" }, items: lab.kube?.objects[resource] ?? [] };
