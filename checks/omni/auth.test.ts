@@ -7,7 +7,7 @@ const version = (warnings: string[] = []) => ({ version: "1.10.4", instance: "om
 
 testCheck(check, {
   valid: [
-    { name: "signed in, same release", facts: { version: version() }, message: "authenticated to Omni omni-lab 1.10.4" },
+    { name: "signed in, same release", facts: { version: version(), machines: [] }, message: "authenticated to Omni omni-lab 1.10.4" },
     { name: "other omnictl warnings are not a version mismatch", facts: { version: version(["[WARN] failed to parse backend version \"dev\""]) } },
   ],
   invalid: [
@@ -41,6 +41,11 @@ testCheck(check, {
       name: "a role too low",
       facts: { version: new SourceError("omni", "auth", 'unauthorized: access denied: insufficient role: "None"') },
       results: [{ status: "fail", message: /insufficient role/, fix: ["manual"], satisfies: (r) => expect(r.fix!.summary).toMatch(/Reader role/) }],
+    },
+    {
+      name: "signed in, but the account may not read clusters",
+      facts: { version: version(), machines: new SourceError("omni", "auth", 'unauthorized: access denied: insufficient role: "None"') },
+      results: [{ status: "fail", message: /refused omnictl's credentials: .*insufficient role/, fix: ["manual"] }],
     },
     {
       name: "endpoint unreachable",

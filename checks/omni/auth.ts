@@ -1,6 +1,6 @@
 import { defineCheck, pass, type Finding } from "../../src/engine/check.ts";
 import { optional } from "../../src/engine/fact.ts";
-import { omniVersion } from "../../src/sources/omni/facts.ts";
+import { clusterMachineStatuses, omniVersion } from "../../src/sources/omni/facts.ts";
 import type { SourceError } from "../../src/sources/source-error.ts";
 import type { Fix } from "../../src/model/result.ts";
 
@@ -26,6 +26,32 @@ function loginFix(error: SourceError): Fix {
   };
 }
 
+/** Why omnictl got no answer, as a finding: refused or unreachable fail; the rest cannot be judged. */
+function refusal(error: SourceError): Finding {
+  const finding: Finding = { subject: "omnictl", message: error.describe() };
+  if (error.kind === "auth") return { ...finding, message: `Omni refused omnictl's credentials: ${error.message}`, evidence: [error.message], fix: loginFix(error) };
+  if (error.kind === "unreachable") {
+    return {
+      ...finding,
+      message: `Omni cannot be reached: ${error.message}`,
+      evidence: [error.message],
+      fix: {
+        summary: "Make the Omni endpoint reachable",
+        steps: [{ kind: "manual", description: "check the endpoint in your omniconfig (or OMNI_ENDPOINT), that Omni is running, and that its certificate is valid for that name", destructive: false }],
+      },
+    };
+  }
+  if (/API version mismatch/i.test(error.message)) {
+    return {
+      ...finding,
+      message: `omnictl and the Omni backend speak different API versions: ${error.message}`,
+      evidence: [error.message],
+      fix: { summary: "Install the omnictl that matches the backend", steps: [{ kind: "manual", description: "download omnictl from the Omni UI (it always matches the backend), or pin the backend's release in mise.toml", destructive: false }] },
+    };
+  }
+  return { ...finding, status: error.status };
+}
+
 export default defineCheck({
   meta: {
     id: "omni/auth",
@@ -46,37 +72,11 @@ export default defineCheck({
     ],
     fixable: ["command", "manual"],
   },
-  facts: { version: optional(omniVersion) },
-  run({ version }) {
-    if (!version.ok) {
-      const error = version.error;
-      const finding: Finding = { subject: "omnictl", message: error.describe() };
-      if (error.kind === "auth") return [{ ...finding, message: `Omni refused omnictl's credentials: ${error.message}`, evidence: [error.message], fix: loginFix(error) }];
-      if (error.kind === "unreachable") {
-        return [
-          {
-            ...finding,
-            message: `Omni cannot be reached: ${error.message}`,
-            evidence: [error.message],
-            fix: {
-              summary: "Make the Omni endpoint reachable",
-              steps: [{ kind: "manual", description: "check the endpoint in your omniconfig (or OMNI_ENDPOINT), that Omni is running, and that its certificate is valid for that name", destructive: false }],
-            },
-          },
-        ];
-      }
-      if (/API version mismatch/i.test(error.message)) {
-        return [
-          {
-            ...finding,
-            message: `omnictl and the Omni backend speak different API versions: ${error.message}`,
-            evidence: [error.message],
-            fix: { summary: "Install the omnictl that matches the backend", steps: [{ kind: "manual", description: "download omnictl from the Omni UI (it always matches the backend), or pin the backend's release in mise.toml", destructive: false }] },
-          },
-        ];
-      }
-      return [{ ...finding, status: error.status }];
-    }
+  // Omni's version needs only a valid signature; reading cluster machines also needs the Reader role.
+  facts: { version: optional(omniVersion), machines: optional(clusterMachineStatuses) },
+  run({ version, machines }) {
+    if (!version.ok) return [refusal(version.error)];
+    if (!machines.ok && machines.error.kind === "auth") return [refusal(machines.error)];
     const { version: backend, instance, warnings } = version.value;
     const mismatch = warnings.map((w) => VERSION_WARNING.exec(w)).find((m) => m);
     if (mismatch) {
