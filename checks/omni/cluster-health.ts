@@ -4,6 +4,7 @@ import {
   clusterMachineStatuses,
   clusterStatuses,
   infraProviders,
+  isBeingDestroyed,
   machineRequests,
   machineSetStatuses,
   machines as machinesFact,
@@ -86,7 +87,7 @@ function rootCauses(cluster: ClusterStatus, facts: Evidence): RootCause[] {
   // Resolvers only matter when machines are missing or not connected.
   if (facts.dns && (counts.requested > counts.total || counts.connected < counts.total)) causes.push(facts.dns);
   const byId = new Map(facts.machines.map((m) => [m.metadata.id, m]));
-  const disconnected = inCluster.filter((c) => byId.get(c.metadata.id)?.spec.connected === false && c.metadata.phase !== "tearingDown");
+  const disconnected = inCluster.filter((c) => byId.get(c.metadata.id)?.spec.connected === false && !isBeingDestroyed(c));
   if (disconnected.length > 0) {
     causes.push({
       cause: `${disconnected.length} of its machines are not connected to Omni (see omni/machines-disconnected)`,

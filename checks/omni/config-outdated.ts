@@ -1,8 +1,8 @@
 import { defineCheck, pass, skip, type Finding } from "../../src/engine/check.ts";
 import { optional } from "../../src/engine/fact.ts";
-import { clusterMachineStatuses, clusters, machineStatuses } from "../../src/sources/omni/facts.ts";
+import { clusterMachineStatuses, clusters, isBeingDestroyed, machineStatuses } from "../../src/sources/omni/facts.ts";
 import { CLUSTER_LABEL } from "../../src/sources/omni/omnictl.ts";
-import { NODE_NAME_LABEL } from "../../src/sources/omni/resources.ts";
+import { bareVersion, NODE_NAME_LABEL } from "../../src/sources/omni/resources.ts";
 import { templates } from "../../src/sources/kit/facts.ts";
 import { syncTemplate } from "../../src/fix/omni-talos-steps.ts";
 import type { FixStep } from "../../src/model/result.ts";
@@ -11,9 +11,7 @@ import type { FixStep } from "../../src/model/result.ts";
 const LOCKED_ANNOTATION = "omni.sidero.dev/locked";
 const LOCKED_UPDATE_LABEL = "omni.sidero.dev/locked-update";
 /** Stages in which the configuration or version is expected to differ for a while. */
-const IN_TRANSITION = new Set(["UPGRADING", "BOOTING", "INSTALLING", "CONFIGURING", "REBOOTING", "DESTROYING", "BEFORE_DESTROY", "SHUTTING_DOWN", "POWERING_ON", "POWERED_OFF"]);
-
-const bare = (v: string | undefined) => (v ?? "").replace(/^v/, "");
+const IN_TRANSITION = new Set(["UPGRADING", "BOOTING", "INSTALLING", "CONFIGURING", "REBOOTING", "SHUTTING_DOWN", "POWERING_ON", "POWERED_OFF"]);
 
 export default defineCheck({
   meta: {
@@ -26,13 +24,13 @@ export default defineCheck({
   },
   facts: { statuses: clusterMachineStatuses, machines: machineStatuses, clusters, templates: optional(templates) },
   run({ statuses, machines, clusters: all, templates: kitTemplates }) {
-    const talosOf = new Map(machines.map((m) => [m.metadata.id, bare(m.spec.talosversion)]));
-    const clusterTalos = new Map(all.map((c) => [c.metadata.id, bare(c.spec.talosversion)]));
+    const talosOf = new Map(machines.map((m) => [m.metadata.id, bareVersion(m.spec.talosversion)]));
+    const clusterTalos = new Map(all.map((c) => [c.metadata.id, bareVersion(c.spec.talosversion)]));
     const files = kitTemplates.ok ? kitTemplates.value : [];
     const findings: Finding[] = [];
     if (statuses.length === 0) return [skip("no cluster machines in Omni")];
     for (const cms of statuses) {
-      if (IN_TRANSITION.has(cms.spec.stage) || cms.metadata.phase === "tearingDown") continue;
+      if (IN_TRANSITION.has(cms.spec.stage) || isBeingDestroyed(cms)) continue;
       const id = cms.metadata.id;
       const cluster = cms.metadata.labels[CLUSTER_LABEL] ?? "";
       const node = cms.metadata.labels[NODE_NAME_LABEL];

@@ -1,6 +1,6 @@
 import { defineCheck, pass, type Finding } from "../../src/engine/check.ts";
 import { optional } from "../../src/engine/fact.ts";
-import { clusterMachineStatuses, machines } from "../../src/sources/omni/facts.ts";
+import { clusterMachineStatuses, machines, isBeingDestroyed } from "../../src/sources/omni/facts.ts";
 import { CLUSTER_LABEL } from "../../src/sources/omni/omnictl.ts";
 import { MACHINE_REQUEST_LABEL, NODE_NAME_LABEL } from "../../src/sources/omni/resources.ts";
 import { siderolinkAnswers, siderolinkHost } from "../../src/sources/net/facts.ts";
@@ -8,8 +8,6 @@ import { talosVmConfigs, talosVms } from "../../src/sources/proxmox/facts.ts";
 import { vmsByMachineId } from "../../src/sources/proxmox/machine-ids.ts";
 import type { Fix } from "../../src/model/result.ts";
 import { dnsRootCause } from "./cluster-health.ts";
-
-const GOING_AWAY = new Set(["DESTROYING", "BEFORE_DESTROY"]);
 
 const reachFix: Fix = {
   summary: "Let the machine reach Omni again",
@@ -38,7 +36,7 @@ export default defineCheck({
     for (const machine of machines) {
       const cms = byId.get(machine.metadata.id);
       // Machines being torn down are omni/stuck-destroying's; with --cluster, only that cluster's.
-      if (machine.metadata.phase === "tearingDown" || (cms && (GOING_AWAY.has(cms.spec.stage) || cms.metadata.phase === "tearingDown"))) continue;
+      if (machine.metadata.phase === "tearingDown" || (cms && isBeingDestroyed(cms))) continue;
       if (cluster && !cms) continue;
       judged++;
       if (machine.spec.connected !== false) continue;

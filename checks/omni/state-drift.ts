@@ -1,14 +1,12 @@
 import { defineCheck, pass, skip, type Finding } from "../../src/engine/check.ts";
 import { optional } from "../../src/engine/fact.ts";
-import { clusterMachineStatuses, machineRequests, machines } from "../../src/sources/omni/facts.ts";
+import { clusterMachineStatuses, machineRequests, machines, isBeingDestroyed } from "../../src/sources/omni/facts.ts";
 import { CLUSTER_LABEL } from "../../src/sources/omni/omnictl.ts";
 import { MACHINE_REQUEST_LABEL, NODE_NAME_LABEL } from "../../src/sources/omni/resources.ts";
 import { talosVmConfigs, talosVms } from "../../src/sources/proxmox/facts.ts";
 import { smbiosUuid } from "../../src/sources/proxmox/machine-ids.ts";
 import { deleteClusterMachine } from "../../src/fix/omni-talos-steps.ts";
 import type { Fix } from "../../src/model/result.ts";
-
-const GOING_AWAY = new Set(["DESTROYING", "BEFORE_DESTROY"]);
 
 export default defineCheck({
   meta: {
@@ -37,7 +35,7 @@ export default defineCheck({
       const id = machine.metadata.id;
       const cms = cmsOf.get(id);
       // Being torn down already: omni/stuck-destroying reports it if it does not finish.
-      if (machine.metadata.phase === "tearingDown" || (cms && (GOING_AWAY.has(cms.spec.stage) || cms.metadata.phase === "tearingDown"))) continue;
+      if (machine.metadata.phase === "tearingDown" || (cms && isBeingDestroyed(cms))) continue;
       if (cluster && cms?.metadata.labels[CLUSTER_LABEL] !== cluster) continue;
       if (vmUuids.has(id) || vmNames.has(request)) continue;
       const node = cms?.metadata.labels[NODE_NAME_LABEL];

@@ -1,5 +1,5 @@
 import { defineCheck, pass, type Finding } from "../../src/engine/check.ts";
-import { clusterMachineStatuses, machines } from "../../src/sources/omni/facts.ts";
+import { clusterMachineStatuses, isBeingDestroyed, machines } from "../../src/sources/omni/facts.ts";
 import { CLUSTER_LABEL } from "../../src/sources/omni/omnictl.ts";
 import { NODE_NAME_LABEL } from "../../src/sources/omni/resources.ts";
 import { formatDuration } from "../../src/util/duration.ts";
@@ -7,7 +7,6 @@ import { deleteClusterMachine } from "../../src/fix/omni-talos-steps.ts";
 
 /** Tearing a machine down takes a minute or two; this long without progress means it is stuck. */
 const STUCK_AFTER_MS = 15 * 60 * 1000;
-const DESTROYING_STAGES = new Set(["DESTROYING", "BEFORE_DESTROY"]);
 
 function since(updated: string | undefined, now: Date): number | undefined {
   const t = updated ? Date.parse(updated) : NaN;
@@ -34,7 +33,7 @@ export default defineCheck({
     const findings: Finding[] = [];
     const reported = new Set<string>();
     for (const cms of statuses) {
-      const destroying = DESTROYING_STAGES.has(cms.spec.stage) || cms.metadata.phase === "tearingDown";
+      const destroying = isBeingDestroyed(cms);
       const age = since(cms.metadata.updated, now);
       if (!destroying || age === undefined || age < STUCK_AFTER_MS) continue;
       const id = cms.metadata.id;

@@ -1,12 +1,11 @@
 import { defineCheck, pass, skip, type Finding } from "../../src/engine/check.ts";
+import { bareVersion } from "../../src/sources/omni/resources.ts";
 import { templates } from "../../src/sources/kit/facts.ts";
 import { templateDocs } from "../../src/sources/kit/templates.ts";
 import { isRecord, locationOf, nodeAt } from "../../src/sources/kit/yaml-file.ts";
 import { clusters, talosVersions, type TalosVersion } from "../../src/sources/omni/facts.ts";
 import type { Fix, Location } from "../../src/model/result.ts";
 import semver from "semver";
-
-const bare = (v: string) => v.trim().replace(/^v/, "");
 
 interface Wanted {
   subject: string;
@@ -29,8 +28,8 @@ function problem(want: Wanted, offered: Map<string, TalosVersion>, omni: string)
   }
   if (talos.spec.deprecated) return { message: `Talos v${want.talos} is below the minimum Omni ${omni} still supports${want.live ? ": upgrade the cluster before machines can no longer join" : ""}`, evidence: ["deprecated: true"] };
   if (talos.spec.unsupported) return { message: `Talos v${want.talos} is newer than Omni ${omni} supports`, evidence: ["unsupported: true"] };
-  if (want.kubernetes && !want.live && !talos.spec.compatiblekubernetesversions.map(bare).includes(want.kubernetes)) {
-    const compatible = talos.spec.compatiblekubernetesversions.map(bare).filter((v) => semver.valid(v)).sort(semver.compare);
+  if (want.kubernetes && !want.live && !talos.spec.compatiblekubernetesversions.map(bareVersion).includes(want.kubernetes)) {
+    const compatible = talos.spec.compatiblekubernetesversions.map(bareVersion).filter((v) => semver.valid(v)).sort(semver.compare);
     return { message: `Omni ${omni} does not pair Kubernetes v${want.kubernetes} with Talos v${want.talos}`, evidence: [`Kubernetes versions offered with Talos v${want.talos}: ${compatible.slice(-4).join(", ") || "(none)"}`] };
   }
   return undefined;
@@ -52,7 +51,7 @@ export default defineCheck({
   },
   facts: { templates, offered: talosVersions, clusters },
   run({ templates: files, offered, clusters: live }, { omniVersion }) {
-    const byVersion = new Map(offered.map((t) => [bare(t.spec.version || t.metadata.id), t] as const));
+    const byVersion = new Map(offered.map((t) => [bareVersion(t.spec.version || t.metadata.id), t] as const));
     const wanted: Wanted[] = [];
     for (const file of files) {
       for (const doc of templateDocs(file).filter((d) => d.kind === "Cluster")) {
@@ -61,15 +60,15 @@ export default defineCheck({
         if (typeof talos !== "string") continue;
         wanted.push({
           subject: `${file.path} (cluster ${String(doc.value?.name ?? "?")})`,
-          talos: bare(talos),
-          kubernetes: typeof kubernetes === "string" ? bare(kubernetes) : undefined,
+          talos: bareVersion(talos),
+          kubernetes: typeof kubernetes === "string" ? bareVersion(kubernetes) : undefined,
           location: locationOf(file, nodeAt(doc.doc.contents, ["talos", "version"]), doc.doc),
           live: false,
         });
       }
     }
     for (const cluster of live) {
-      if (cluster.spec.talosversion) wanted.push({ subject: `cluster ${cluster.metadata.id}`, talos: bare(cluster.spec.talosversion), kubernetes: cluster.spec.kubernetesversion ? bare(cluster.spec.kubernetesversion) : undefined, live: true });
+      if (cluster.spec.talosversion) wanted.push({ subject: `cluster ${cluster.metadata.id}`, talos: bareVersion(cluster.spec.talosversion), kubernetes: cluster.spec.kubernetesversion ? bareVersion(cluster.spec.kubernetesversion) : undefined, live: true });
     }
     if (wanted.length === 0) return [skip("no cluster template in the kit and no cluster in Omni")];
     const findings: Finding[] = [];

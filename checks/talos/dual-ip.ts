@@ -1,5 +1,5 @@
-import { unreadNodes } from "../../src/sources/talos/node-errors.ts";
 import { defineCheck, pass, skip, type Finding } from "../../src/engine/check.ts";
+import { unreadNodes } from "../../src/sources/talos/node-errors.ts";
 import { addresses } from "../../src/sources/talos/facts.ts";
 
 /** Links that are not the node's own network: loopback, Omni's tunnel, KubeSpan and CNI devices. */

@@ -1,5 +1,5 @@
-import { unreadNodes } from "../../src/sources/talos/node-errors.ts";
 import { defineCheck, pass, skip, type Finding } from "../../src/engine/check.ts";
+import { unreadNodes } from "../../src/sources/talos/node-errors.ts";
 import { optional } from "../../src/engine/fact.ts";
 import { services, targets } from "../../src/sources/talos/facts.ts";
 import { nodes as kubeNodes, pods as kubePods } from "../../src/sources/kube/facts.ts";

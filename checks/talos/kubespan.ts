@@ -1,5 +1,5 @@
-import { unreadNodes } from "../../src/sources/talos/node-errors.ts";
 import { defineCheck, pass, skip, type Finding } from "../../src/engine/check.ts";
+import { unreadNodes } from "../../src/sources/talos/node-errors.ts";
 import { kubeSpanPeers } from "../../src/sources/talos/facts.ts";
 import type { Fix } from "../../src/model/result.ts";
 

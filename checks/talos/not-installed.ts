@@ -1,5 +1,5 @@
-import { unreadNodes } from "../../src/sources/talos/node-errors.ts";
 import { defineCheck, pass, skip, type Finding } from "../../src/engine/check.ts";
+import { unreadNodes } from "../../src/sources/talos/node-errors.ts";
 import { machineStatuses, targets, volumeStatuses } from "../../src/sources/talos/facts.ts";
 
 /** Talos < 1.8 has no VolumeStatuses: such a node cannot be judged by its volumes. */

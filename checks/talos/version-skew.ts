@@ -1,5 +1,6 @@
-import { unreadNodes } from "../../src/sources/talos/node-errors.ts";
 import { defineCheck, pass, skip, type Finding } from "../../src/engine/check.ts";
+import { unreadNodes } from "../../src/sources/talos/node-errors.ts";
+import { bareVersion } from "../../src/sources/omni/resources.ts";
 import { optional } from "../../src/engine/fact.ts";
 import { targets, versions } from "../../src/sources/talos/facts.ts";
 import { clusters } from "../../src/sources/omni/facts.ts";
@@ -9,8 +10,6 @@ import type { FixStep } from "../../src/model/result.ts";
 
 /** Talos < 1.10 has no Versions resource: such nodes are not judged. */
 const NO_VERSION_RESOURCE = /is not registered/;
-
-const bare = (v: string | undefined) => (v ?? "").trim().replace(/^v/, "");
 
 function mostCommon(values: string[]): string | undefined {
   const counts = new Map<string, number>();
@@ -29,13 +28,13 @@ export default defineCheck({
   },
   facts: { versions, targets, clusters: optional(clusters), templates: optional(templates) },
   run({ versions: answer, targets: asked, clusters: omniClusters, templates: kitTemplates }) {
-    const wanted = new Map((omniClusters.ok ? omniClusters.value : []).map((c) => [c.metadata.id, bare(c.spec.talosversion)]));
+    const wanted = new Map((omniClusters.ok ? omniClusters.value : []).map((c) => [c.metadata.id, bareVersion(c.spec.talosversion)]));
     const files = kitTemplates.ok ? kitTemplates.value : [];
     const findings: Finding[] = [];
     let judged = 0;
     for (const target of asked.length > 0 ? asked : [{ nodes: [] as string[] }]) {
       const mine = answer.resources.filter((r) => target.nodes.length === 0 || target.nodes.includes(r.node));
-      const running = new Map(mine.map((r) => [r.node, bare(r.spec.version)]));
+      const running = new Map(mine.map((r) => [r.node, bareVersion(r.spec.version)]));
       judged += running.size;
       const clusterVersion = target.cluster ? wanted.get(target.cluster) : undefined;
       const reference = clusterVersion || mostCommon([...running.values()]);

@@ -18,6 +18,7 @@ import {
   sysVersionSpec,
   talosVersionSpec,
   TYPES,
+  bareVersion,
 } from "./resources.ts";
 import { SourceError } from "../source-error.ts";
 import type { RunContext } from "../../engine/context.ts";
@@ -26,6 +27,11 @@ import type { z } from "zod";
 
 export type ClusterMachineStatus = OmniResource<z.infer<typeof clusterMachineStatusSpec>>;
 export type OmniMachine = OmniResource<z.infer<typeof machineSpec>>;
+
+/** A cluster machine on its way out: a destroying stage, or torn down (its stuck form is omni/stuck-destroying's). */
+export function isBeingDestroyed(cms: ClusterMachineStatus): boolean {
+  return cms.spec.stage === "DESTROYING" || cms.spec.stage === "BEFORE_DESTROY" || cms.metadata.phase === "tearingDown";
+}
 
 export const clusterMachineStatuses = defineFact<ClusterMachineStatus[]>({
   id: "omni.clusterMachineStatuses",
@@ -76,7 +82,7 @@ export const omniVersion = defineFact<OmniVersion>({
     const { resources, warnings } = await ctx.omni.list(TYPES.sysVersions, sysVersionSpec);
     const spec = resources[0]?.spec;
     if (!spec?.backendversion) throw new SourceError("omni", "unexpected-output", `omnictl get ${TYPES.sysVersions}: no backend version in the answer`);
-    return { version: spec.backendversion.replace(/^v/, ""), instance: spec.instancename ?? "", warnings };
+    return { version: bareVersion(spec.backendversion), instance: spec.instancename ?? "", warnings };
   },
 });
 

@@ -60,6 +60,9 @@ export const TYPES = {
   etcdBackupOverallStatuses: "EtcdBackupOverallStatuses.omni.sidero.dev",
 } as const;
 
+/** A release without its `v` (`v1.12.4` → `1.12.4`): Omni writes versions both ways. */
+export const bareVersion = (version: string | undefined) => (version ?? "").trim().replace(/^v/, "");
+
 /** A protobuf Timestamp or Duration as omnictl prints it (`{seconds, nanos}`), in milliseconds; unset is undefined. */
 export const protoMillis = z
   .looseObject({ seconds: z.union([z.number(), z.string()]).nullish(), nanos: z.number().nullish() })

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { defineFact } from "../../engine/fact.ts";
 import type { RunContext } from "../../engine/context.ts";
-import { clusterMachineStatuses } from "../omni/facts.ts";
+import { clusterMachineStatuses, isBeingDestroyed } from "../omni/facts.ts";
 import { CLUSTER_LABEL } from "../omni/omnictl.ts";
 import { CONTROL_PLANE_ROLE_LABEL, NODE_NAME_LABEL } from "../omni/resources.ts";
 import { nodes as kubeNodes } from "../kube/facts.ts";
@@ -20,8 +20,6 @@ import type { TalosAnswer, TalosTarget } from "./talosctl.ts";
 
 const KUBE_CONTROL_PLANE_LABEL = "node-role.kubernetes.io/control-plane";
 
-const GOING_AWAY = new Set(["DESTROYING", "BEFORE_DESTROY"]);
-
 /**
  * Which nodes to ask, found without the user typing them: Omni's cluster machines (node names,
  * one target per cluster), else the Kubernetes nodes' internal IPs, else the talosconfig's nodes.
@@ -34,7 +32,7 @@ export const targets = defineFact<TalosTarget[]>({
     if (omni.ok && omni.value.length > 0) {
       const byCluster = new Map<string, { nodes: string[]; controlPlanes: string[] }>();
       // Machines being torn down are going away: asking them only produces connection errors.
-      for (const cms of omni.value.filter((c) => !GOING_AWAY.has(c.spec.stage) && c.metadata.phase !== "tearingDown")) {
+      for (const cms of omni.value.filter((c) => !isBeingDestroyed(c))) {
         const cluster = cms.metadata.labels[CLUSTER_LABEL] ?? "";
         const node = cms.metadata.labels[NODE_NAME_LABEL] || cms.metadata.id;
         const entry = byCluster.get(cluster) ?? { nodes: [], controlPlanes: [] };

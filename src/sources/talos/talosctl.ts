@@ -142,7 +142,8 @@ export function classifyTalosctlError(stderr: string, exitCode: number): SourceE
     return new SourceError("talos", "unreachable", line, "check that the nodes are up and port 50000 is reachable (or the Omni endpoint, with an Omni talosconfig)");
   }
   if (/is not registered/i.test(stderr)) {
-    return new SourceError("talos", "failed", line, "this Talos version does not have that resource");
+    // Nothing to ask: the nodes' Talos release predates the resource (VolumeStatuses < 1.8, Versions < 1.10).
+    return new SourceError("talos", "not-installed", line, "the nodes' Talos release does not have this resource yet");
   }
   return new SourceError("talos", "failed", line);
 }
