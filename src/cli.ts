@@ -22,7 +22,7 @@ function commonOptions(command: Command): Command {
     .option("--record <dir>", "save every external answer (secrets redacted) for replay")
     .option("--replay <dir>", "answer every external query from a recording")
     .option("--config <file>", "settings and suppressions (default: omni-doctor.yaml in DIR)")
-    .option("--omni-version <version>", "Omni release the rules assume (default: the newest known)")
+    .option("--omni-version <version>", "Omni release the rules assume (default: detected from Omni, else the newest known)")
     .option("-v, --verbose", "show passes one by one, all evidence and timings")
     .addOption(new Option("--proxmox-url <url>", "Proxmox API URL (https://host:8006/api2/json)"))
     .addOption(new Option("--proxmox-token-id <id>", "Proxmox API token id USER@REALM!TOKENID"))

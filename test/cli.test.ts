@@ -12,7 +12,7 @@ import { installFakeTools } from "./harness/fake-tools.ts";
 import { startPveServer, type PveServer } from "./harness/pve-server.ts";
 import { startKubeServer, type KubeServer } from "./harness/kube-server.ts";
 import { startDnsServers, type DnsServers } from "./harness/dns-server.ts";
-import { healthyLab, IDS, TOKEN_ID, TOKEN_SECRET } from "./harness/labs.ts";
+import { DRIFT, driftLab, fleetLab, healthyLab, IDS, TOKEN_ID, TOKEN_SECRET } from "./harness/labs.ts";
 import { talos } from "./harness/lab/talos.ts";
 import { omni } from "./harness/lab/omni.ts";
 import { providerVm } from "./harness/lab/pve.ts";
@@ -216,8 +216,10 @@ describe("a live run against the harness: fakes on PATH, real kubectl, HTTPS PVE
     ]);
     expect(report.results.find((r) => r.check === "kube/nodes")!.status).toBe("pass");
     const calls = fakes.calls().map((c) => `${c.tool} ${c.argv.join(" ")}`);
-    // talos-w-9 is being destroyed: it is not asked.
-    expect(calls.filter((c) => c.startsWith("talosctl"))).toEqual(["talosctl --cluster lab --nodes talos-cp-1,talos-w-1,talos-w-2 get addresses --output json"]);
+    // talos-w-9 is being destroyed: it is not asked. One call per resource type for all nodes.
+    const talosCalls = calls.filter((c) => c.startsWith("talosctl"));
+    expect(talosCalls).toContain("talosctl --cluster lab --nodes talos-cp-1,talos-w-1,talos-w-2 get addresses --output json");
+    for (const call of talosCalls) expect(call).toMatch(/^talosctl --cluster lab --nodes talos-cp-1,talos-w-1,talos-w-2 (get \S+ --output json|service)$/);
     expect(new Set(calls).size).toBe(calls.length);
     const pveRequests = pve.requests.map((r) => `${r.method} ${r.path}`);
     expect(new Set(pveRequests).size).toBe(pveRequests.length);
@@ -251,4 +253,108 @@ describe("a live run against the harness: fakes on PATH, real kubectl, HTTPS PVE
     const live = parseReport(result.stdout).results.filter((r) => !/^(template|machine-class|kit|manifest)\//.test(r.check));
     for (const r of live) expect(r, r.check).toMatchObject({ status: "skip", message: expect.stringMatching(/--offline/) });
   });
+});
+
+describe("Omni and Talos at scale, drift, expired logins, the detected Omni version", () => {
+  let pve: PveServer;
+  let kubeServer: KubeServer;
+  let dns: DnsServers;
+  const empty = tempDir();
+  afterAll(async () => {
+    await Promise.all([pve?.close(), kubeServer?.close(), dns?.close()]);
+  });
+
+  function env(fakes: ReturnType<typeof installFakeTools>, extra: Record<string, string> = {}) {
+    return cleanEnv({
+      PATH: `${fakes.binDir}:/usr/bin:/bin`,
+      FAKE_LAB: fakes.labFile,
+      FAKE_LOG: fakes.logFile,
+      HOME: kubeServer.home,
+      KUBECONFIG: kubeServer.kubeconfig,
+      PROXMOX_URL: pve.url,
+      PROXMOX_TOKEN_ID: TOKEN_ID,
+      PROXMOX_TOKEN_SECRET: TOKEN_SECRET,
+      PROXMOX_CA: pve.certFile,
+      OMNI_DOCTOR_DNS_PORT: String(dns.port),
+      ...extra,
+    });
+  }
+
+  async function start(lab: Lab) {
+    await Promise.all([pve?.close(), kubeServer?.close(), dns?.close()]);
+    [pve, kubeServer, dns] = await Promise.all([startPveServer(lab), startKubeServer(lab, { token: "lab-token" }), startDnsServers(lab)]);
+  }
+
+  it("3 control planes + 20 workers: one talosctl call per resource type for all 23 nodes, no query asked twice", async () => {
+    const lab = fleetLab(3, 20);
+    await start(lab);
+    const fakes = installFakeTools(lab);
+    const result = await runCli(["check", empty, "--format", "json"], { env: env(fakes) });
+    const report = parseReport(result.stdout);
+    expect(report.results.filter((r) => r.status === "fail" || r.status === "error").map((r) => `${r.check} ${r.subject}: ${r.message}`)).toEqual([]);
+    const calls = fakes.calls().map((c) => `${c.tool} ${c.argv.join(" ")}`);
+    const talosCalls = calls.filter((c) => c.startsWith("talosctl"));
+    const allNodes = [...Array.from({ length: 3 }, (_, i) => `talos-cp-${i + 1}`), ...Array.from({ length: 20 }, (_, i) => `talos-w-${i + 1}`)].sort().join(",");
+    for (const call of talosCalls) expect(call).toMatch(new RegExp(`^talosctl --cluster fleet --nodes ${allNodes} (get \\S+ --output json|service)$`));
+    const perType = talosCalls.map((c) => c.split(" ").slice(5, 7).join(" "));
+    expect(new Set(perType).size).toBe(perType.length);
+    expect(perType.sort()).toEqual(["get addresses", "get etcdmembers", "get kubespanpeerstatuses", "get machinestatuses", "get versions", "get volumestatuses", "service"]);
+    const omniCalls = calls.filter((c) => c.startsWith("omnictl"));
+    for (const call of omniCalls) expect(call).toMatch(/^omnictl get [A-Z][A-Za-z]+\.(omni|system)\.sidero\.dev --output json$/);
+    expect(new Set(calls).size).toBe(calls.length);
+    const pveRequests = pve.requests.map((r) => `${r.method} ${r.path}`);
+    expect(new Set(pveRequests).size).toBe(pveRequests.length);
+    const lists = kubeServer.lists();
+    expect(new Set(lists).size).toBe(lists.length);
+  }, 60_000);
+
+  it("fix --dry-run on the drift fixture: delete the orphaned cluster machine, destroy the leftover VM, and change nothing", async () => {
+    const lab = driftLab();
+    await start(lab);
+    const fakes = installFakeTools(lab);
+    const result = await runCli(["fix", empty, "--dry-run"], { env: env(fakes) });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain(`omnictl delete clustermachine ${DRIFT.goneMachine}`);
+    expect(result.stdout).toMatch(new RegExp(`DELETE /nodes/pve2/qemu/${DRIFT.zombieVmid}`));
+    expect(result.stdout).not.toMatch(/omnictl delete machine /);
+    // Nothing mutating was run: omnictl only read, talosctl only listed, Proxmox only answered GETs.
+    for (const call of fakes.calls()) {
+      if (call.tool === "omnictl") expect(call.argv[0]).toBe("get");
+      else expect(call.argv.slice(4)[0]).toMatch(/^(get|service)$/);
+      if (call.tool === "talosctl" && call.argv.includes("service")) expect(call.argv.at(-1)).toBe("service");
+    }
+    expect(pve.requests.every((r) => r.method === "GET")).toBe(true);
+  }, 60_000);
+
+  it("an expired user login makes omni/auth fail at once: no browser, no waiting for --timeout", async () => {
+    const lab = healthyLab();
+    lab.omni!.browserLogin = true;
+    await start(lab);
+    const fakes = installFakeTools(lab);
+    const result = await runCli(["check", empty, "--format", "json", "--only", "omni", "--timeout", "30"], { env: env(fakes) });
+    expect(result.durationMs).toBeLessThan(15_000);
+    const report = parseReport(result.stdout);
+    const auth = report.results.find((r) => r.check === "omni/auth")!;
+    expect(auth).toMatchObject({ status: "fail", message: expect.stringMatching(/Could not authenticate.*browser login and was stopped/) });
+    expect(auth.fix!.steps[0]).toMatchObject({ kind: "command", argv: ["omnictl", "get", "clusters"] });
+    expect(fakes.calls().every((c) => c.browser === "echo")).toBe(true);
+  }, 60_000);
+
+  it("--omni-version defaults to the backend's release, asked once; the flag and --offline skip the question", async () => {
+    const lab = healthyLab();
+    lab.omni!.resources = lab.omni!.resources.map((r) => (r.type === "SysVersions.system.sidero.dev" ? omni.sysVersion("v1.9.3") : r));
+    await start(lab);
+    const kit = tempDir();
+    writeFileSync(join(kit, "cluster.yaml"), "kind: Cluster\nname: lab\nkubernetes:\n  version: v1.35.2\ntalos:\n  version: v1.12.4\ncontrolPlane:\n  machineClass:\n    name: cp\n    size: 1\n");
+    const nested = async (args: string[]) => {
+      const fakes = installFakeTools(lab);
+      const report = parseReport((await runCli(["check", kit, "--format", "json", "--only", "template/nested-sections,omni/auth", ...args], { env: env(fakes) })).stdout);
+      const sysVersionCalls = fakes.calls().filter((c) => c.argv[1] === "SysVersions.system.sidero.dev").length;
+      return { evidence: report.results.find((r) => r.check === "template/nested-sections")!.evidence![0]!, sysVersionCalls };
+    };
+    // Omni 1.6–1.9 words strict-decoding errors on indented lines; 1.10 on one line.
+    expect(await nested([])).toEqual({ evidence: expect.stringMatching(/construct errors:\n {2}line 7: field controlPlane not found/), sysVersionCalls: 1 });
+    expect(await nested(["--omni-version", "1.10.4"])).toEqual({ evidence: expect.stringMatching(/construct errors: line 7: field controlPlane/), sysVersionCalls: 1 });
+    expect(await nested(["--offline"])).toEqual({ evidence: expect.stringMatching(/construct errors: line 7/), sysVersionCalls: 0 });
+  }, 60_000);
 });

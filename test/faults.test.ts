@@ -45,7 +45,7 @@ const FAULTS: Fault[] = [
   { name: "omnictl exits non-zero", source: "omni", message: /failed to list/, lab: (l) => void (l.omni!.failure = { exitCode: 1, stderr: "Error: failed to list resources: rpc error: code = Internal desc = boom\n" }) },
   { name: "omnictl prints garbage", source: "omni", message: /not a JSON stream/, lab: (l) => void (l.omni!.rawStdout = "<html>502 Bad Gateway</html>\n") },
   { name: "omnictl prints truncated JSON", source: "omni", message: /truncated JSON/, lab: (l) => void (l.omni!.rawStdout = '{\n    "metadata": {\n        "id": "x"') },
-  { name: "Omni session expired", source: "omni", message: /invalid signature.*log in again/, lab: (l) => void (l.omni!.failure = { exitCode: 1, stderr: "Error: rpc error: code = Unauthenticated desc = invalid signature\n" }) },
+  { name: "Omni session expired", source: "omni", message: /invalid signature.*(log in again|login expired)/, lab: (l) => void (l.omni!.failure = { exitCode: 1, stderr: "Error: rpc error: code = Unauthenticated desc = invalid signature\n" }) },
   { name: "talosctl hangs", source: "talos", message: /no answer within 2s/, lab: (l) => void (l.talos!.hang = true) },
   { name: "talosctl certificate expired", source: "talos", message: /expired certificate.*fresh talosconfig/, lab: (l) => void (l.talos!.failure = { exitCode: 1, stderr: 'rpc error: code = Unavailable desc = connection error: desc = "error reading server preface: remote error: tls: expired certificate"\n' }) },
   { name: "kubectl 401", source: "kube", message: /credentials were refused/, lab: (l) => void (l.kube!.failure = { status: 401 }) },

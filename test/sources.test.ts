@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { QueryRunner } from "../src/sources/query-runner.ts";
@@ -14,8 +15,22 @@ import { KubeSource } from "../src/sources/kube/kubectl.ts";
 import { ProxmoxSource } from "../src/sources/proxmox/client.ts";
 import { resolveProxmoxSettings, type ProxmoxInput } from "../src/sources/proxmox/settings.ts";
 import { DnsSource } from "../src/sources/net/probes.ts";
-import { clusterMachineStatusSpec, TYPES } from "../src/sources/omni/resources.ts";
-import { addressStatusSpec } from "../src/sources/talos/resources.ts";
+import {
+  clusterMachineRequestStatusSpec,
+  clusterMachineStatusSpec,
+  clusterStatusSpec,
+  etcdBackupStatusSpec,
+  infraProviderCombinedStatusSpec,
+  machineSetStatusSpec,
+  machineStatusSpec as omniMachineStatusSpec,
+  sysVersionSpec,
+  TYPES,
+} from "../src/sources/omni/resources.ts";
+import { addressStatusSpec, etcdMemberSpec, kubeSpanPeerStatusSpec, machineStatusSpec, parseServiceList, volumeStatusSpec } from "../src/sources/talos/resources.ts";
+import { parseStream } from "../src/sources/exec-output.ts";
+import { talosEnvelope } from "../src/sources/talos/talosctl.ts";
+import { omni } from "./harness/lab/omni.ts";
+import { talos } from "./harness/lab/talos.ts";
 import { node as nodeSchema } from "../src/sources/kube/objects.ts";
 import { SourceError } from "../src/sources/source-error.ts";
 import { readRecording, RecordingTransport, ReplayTransport, writeManifest } from "../src/sources/recording.ts";
@@ -26,6 +41,8 @@ import { startKubeServer, type KubeServer } from "./harness/kube-server.ts";
 import { startDnsServers } from "./harness/dns-server.ts";
 import { healthyLab, IDS, TOKEN_ID, TOKEN_SECRET } from "./harness/labs.ts";
 import type { Lab } from "./harness/lab/model.ts";
+
+const ROOT_DIR = fileURLToPath(new URL("../", import.meta.url));
 
 function runnerWith(env: Record<string, string>, timeoutMs = 5000, wrap: (t: Transport) => Transport = (t) => t) {
   return new QueryRunner(wrap(new LiveTransport({ probeTimeoutMs: Math.min(timeoutMs, 1000), env: { ...env, OMNI_DOCTOR_DNS_PORT: env.OMNI_DOCTOR_DNS_PORT ?? "53" } })), {
@@ -248,5 +265,165 @@ describe("DNS over UDP (dns-packet against a loopback server)", () => {
     } finally {
       await servers.close();
     }
+  });
+});
+
+describe("omnictl: the resource types of the Omni checks", () => {
+  it("integer enums of every status type become names; protobuf timestamps become times", async () => {
+    const lab = healthyLab();
+    lab.omni!.resources.push(
+      omni.clusterMachineRequestStatus({ id: "lab-workers-a1b2c3", cluster: "lab", stage: "FAILED", error: "not authorized to access endpoint" }),
+      omni.clusterStatus({ id: "other", phase: "SCALING_UP", ready: false, total: 2, requested: 3 }),
+      { type: TYPES.machineSetStatuses, id: "lab-workers", labels: { "omni.sidero.dev/cluster": "lab" }, spec: { phase: 5, ready: false, error: "no machines", machines: { total: 0, healthy: 0, connected: 0, requested: 2 }, confighash: "", machineallocation: null, lockedupdates: 0 } },
+    );
+    const fakes = installFakeTools(lab);
+    const source = new OmniSource(runnerWith(fakes.env), undefined);
+    const [requests, clusters, sets, machineStatuses, providers, backups] = await Promise.all([
+      source.get(TYPES.clusterMachineRequestStatuses, clusterMachineRequestStatusSpec),
+      source.get(TYPES.clusterStatuses, clusterStatusSpec),
+      source.get(TYPES.machineSetStatuses, machineSetStatusSpec),
+      source.get(TYPES.machineStatuses, omniMachineStatusSpec),
+      source.get(TYPES.infraProviderCombinedStatuses, infraProviderCombinedStatusSpec),
+      source.get(TYPES.etcdBackupStatuses, etcdBackupStatusSpec),
+    ]);
+    expect(requests.map((r) => [r.metadata.id, r.spec.stage, r.spec.error])).toEqual([["lab-workers-a1b2c3", "FAILED", "not authorized to access endpoint"]]);
+    expect(clusters.map((c) => [c.metadata.id, c.spec.phase, c.spec.ready, c.spec.machines.requested])).toEqual([
+      ["lab", "RUNNING", true, 3],
+      ["other", "SCALING_UP", false, 3],
+    ]);
+    expect(sets[0]!.spec.phase).toBe("Failed");
+    expect(machineStatuses.map((m) => m.spec.role)).toEqual(["CONTROL_PLANE", "WORKER", "WORKER"]);
+    expect(providers[0]!.metadata.namespace).toBe("ephemeral");
+    expect(backups[0]!.metadata.namespace).toBe("metrics");
+    expect(backups[0]!.spec.status).toBe("Ok");
+    expect(typeof backups[0]!.spec.lastbackuptime).toBe("number");
+    // Every call names the full type and reads JSON; none asks twice.
+    expect(fakes.calls().map((c) => c.argv.join(" ")).sort()).toEqual(
+      [TYPES.clusterMachineRequestStatuses, TYPES.clusterStatuses, TYPES.machineSetStatuses, TYPES.machineStatuses, TYPES.infraProviderCombinedStatuses, TYPES.etcdBackupStatuses].map((t) => `get ${t} --output json`).sort(),
+    );
+  });
+
+  it("the backend version, and omnictl's warning that it is another release", async () => {
+    const lab = healthyLab();
+    const fakes = installFakeTools(lab);
+    const version = await new OmniSource(runnerWith(fakes.env), undefined).list(TYPES.sysVersions, sysVersionSpec);
+    expect(version.resources[0]!.spec.backendversion).toBe("v1.10.4");
+    expect(version.resources[0]!.metadata.namespace).toBe("ephemeral");
+    // omnictl of another release warns on stderr and still answers.
+    lab.omni!.clientVersion = "1.9.3";
+    fakes.setLab(lab);
+    const warned = await new OmniSource(runnerWith(fakes.env), undefined).list(TYPES.sysVersions, sysVersionSpec);
+    expect(warned.warnings).toEqual(['[WARN] omnictl version "1.9.3" differs from the backend version "1.10.4".']);
+    expect(warned.resources).toHaveLength(1);
+  });
+
+  it("--cluster: per-cluster types without the label are kept by ID", async () => {
+    const lab = healthyLab();
+    lab.omni!.resources.push(omni.clusterStatus({ id: "other", total: 1 }));
+    const fakes = installFakeTools(lab);
+    const statuses = await new OmniSource(runnerWith(fakes.env), "lab").get(TYPES.clusterStatuses, clusterStatusSpec, { clusterId: true });
+    expect(statuses.map((s) => s.metadata.id)).toEqual(["lab"]);
+    expect(fakes.calls()[0]!.argv).toEqual(["get", TYPES.clusterStatuses, "--output", "json"]);
+  });
+
+  it("a user key's browser re-login is stopped as soon as omnictl announces it, not at --timeout", async () => {
+    const lab = healthyLab();
+    lab.omni!.browserLogin = true;
+    const fakes = installFakeTools(lab);
+    const started = Date.now();
+    const error = await sourceError(new OmniSource(runnerWith(fakes.env, 20_000), undefined).get(TYPES.sysVersions, sysVersionSpec));
+    expect(error.kind).toBe("auth");
+    expect(error.message).toMatch(/Could not authenticate: .*invalid signature \(omnictl wanted a browser login and was stopped\)/);
+    expect(error.advice).toMatch(/omnictl get clusters/);
+    expect(Date.now() - started).toBeLessThan(8000);
+    // No browser opens: omnictl is told to print the URL instead.
+    expect(fakes.calls()[0]!.browser).toBe("echo");
+  });
+});
+
+describe("talosctl: read-only commands batched like resources", () => {
+  it.each(["1.13", "1.14"] as const)("`service` for three nodes, one unreachable, client %s", async (client) => {
+    const lab = healthyLab();
+    lab.talos!.client = client;
+    lab.talos!.nodes["talos-w-2"]!.unreachable = true;
+    lab.talos!.nodes["talos-w-1"]!.services = [talos.service("kubelet", "Failed", "Failed running service: error opening runner: error deleting old container instance: cannot delete running task kubelet: failed precondition")];
+    const fakes = installFakeTools(lab);
+    const answer = await new TalosSource(runnerWith(fakes.env)).command(["service"], { cluster: "lab", nodes: ["talos-cp-1", "talos-w-1", "talos-w-2"] });
+    const rows = parseServiceList(answer.stdout);
+    expect([...new Set(rows.map((r) => r.node))]).toEqual(["talos-cp-1", "talos-w-1"]);
+    expect(rows.find((r) => r.node === "talos-w-1")).toEqual({ node: "talos-w-1", service: "kubelet", state: "Failed", health: "Fail", lastEvent: expect.stringMatching(/cannot delete running task kubelet: failed precondition$/) });
+    expect(rows.filter((r) => r.node === "talos-cp-1").map((r) => r.service)).toEqual(["apid", "containerd", "cri", "etcd", "kubelet", "machined", "trustd", "udevd"]);
+    expect(Object.keys(answer.nodeErrors)).toEqual(["talos-w-2"]);
+    expect(answer.nodeErrors["talos-w-2"]).toMatch(/connection refused/);
+    expect(fakes.calls().map((c) => c.argv)).toEqual([["--cluster", "lab", "--nodes", "talos-cp-1,talos-w-1,talos-w-2", "service"]]);
+  });
+
+  it("every node down is a source error for commands too", async () => {
+    const lab = healthyLab();
+    for (const node of Object.values(lab.talos!.nodes)) node.unreachable = true;
+    for (const client of ["1.13", "1.14"] as const) {
+      lab.talos!.client = client;
+      const error = await sourceError(new TalosSource(runnerWith(installFakeTools(lab).env)).command(["service"], { nodes: ["talos-cp-1", "talos-w-1"] }));
+      expect(error.kind).toBe("unreachable");
+    }
+  });
+
+  it.each(["1.13", "1.14"] as const)("every resource type of the Talos checks, one call each, one node of three unreachable (client %s)", async (client) => {
+    const lab = healthyLab();
+    lab.talos!.client = client;
+    lab.talos!.nodes["talos-w-1"]!.unreachable = true;
+    const fakes = installFakeTools(lab);
+    const source = new TalosSource(runnerWith(fakes.env));
+    const target = { cluster: "lab", nodes: ["talos-cp-1", "talos-w-1", "talos-w-2"] };
+    const [statuses, volumes] = await Promise.all([source.get("machinestatuses", target, machineStatusSpec), source.get("volumestatuses", target, volumeStatusSpec)]);
+    expect(statuses.resources.map((r) => [r.node, r.spec.stage, r.spec.status?.ready])).toEqual([
+      ["talos-cp-1", "running", true],
+      ["talos-w-2", "running", true],
+    ]);
+    expect(volumes.resources.filter((r) => r.node === "talos-w-2").map((r) => `${r.metadata.id} ${r.spec.phase}`)).toEqual(["EPHEMERAL ready", "META ready", "STATE ready"]);
+    for (const answer of [statuses, volumes]) expect(Object.keys(answer.nodeErrors)).toEqual(["talos-w-1"]);
+    expect(fakes.calls()).toHaveLength(2);
+  });
+});
+
+describe("talosctl ≤ 1.13: whose error is an anonymous multierror", () => {
+  it("an address in the error names the node; a type some nodes lack leaves it open, and says so", async () => {
+    const lab = healthyLab();
+    lab.talos!.nodes = { "10.0.0.21": talos.healthyNode("controlplane", "10.0.0.21"), "10.0.0.31": talos.healthyNode("worker", "10.0.0.31"), "10.0.0.32": { unreachable: true, resources: [] } };
+    const source = new TalosSource(runnerWith(installFakeTools(lab).env));
+    const target = { nodes: ["10.0.0.21", "10.0.0.31", "10.0.0.32"] };
+    // Workers have no etcd member, so two nodes print nothing; the error names 10.0.0.32.
+    const members = await source.get("etcdmembers", target, etcdMemberSpec);
+    expect(members.resources.map((r) => r.node)).toEqual(["10.0.0.21"]);
+    expect(Object.keys(members.nodeErrors)).toEqual(["10.0.0.32"]);
+
+    lab.talos!.nodes = { "talos-cp-1": talos.healthyNode("controlplane", "10.0.0.21"), "talos-w-1": talos.healthyNode("worker", "10.0.0.31"), "talos-w-2": { unreachable: true, resources: [] } };
+    const byName = new TalosSource(runnerWith(installFakeTools(lab).env));
+    // KubeSpan is off: nobody prints a peer, one node failed, talosctl does not say which.
+    const peers = await byName.get("kubespanpeerstatuses", { nodes: ["talos-cp-1", "talos-w-1", "talos-w-2"] }, kubeSpanPeerStatusSpec);
+    expect(peers.resources).toEqual([]);
+    expect(Object.keys(peers.nodeErrors)).toEqual(["talos-cp-1", "talos-w-1", "talos-w-2"]);
+    expect(peers.nodeErrors["talos-w-1"]).toMatch(/connection refused.*\(talosctl ≤ 1.13 does not say which node: 1 of talos-cp-1, talos-w-1, talos-w-2\)$/);
+  });
+});
+
+describe("the reference samples of talosctl output parse with our specs", () => {
+  const sample = (name: string) => readFileSync(join(ROOT_DIR, "fixtures/samples/talos", name), "utf8");
+  it("machine status, volumes, KubeSpan peers, addresses, services", () => {
+    const statuses = parseStream("talos", "machinestatus", sample("get-machinestatus.two-nodes.json"), talosEnvelope(machineStatusSpec));
+    expect(statuses.map((s) => [s.node, s.spec.status?.unmetConditions.map((c) => c.reason)])).toEqual([
+      ["10.0.0.21", []],
+      ["10.0.0.31", ["kubelet not running"]],
+    ]);
+    const volumes = parseStream("talos", "volumestatus", sample("get-volumestatus.installed.json"), talosEnvelope(volumeStatusSpec));
+    expect(volumes.map((v) => `${v.metadata.id} ${v.spec.phase}`)).toEqual(["META ready", "STATE ready"]);
+    expect(volumes[0]!.metadata.labels["talos.dev/system-volume"]).toBe("");
+    const peers = parseStream("talos", "kubespanpeerstatuses", sample("get-kubespanpeerstatuses.json"), talosEnvelope(kubeSpanPeerStatusSpec));
+    expect(peers.map((p) => `${p.spec.label} ${p.spec.state}`)).toEqual(["talos-cp-2 up", "talos-w-2 down", "talos-cp-3 unknown"]);
+    expect(parseStream("talos", "addresses", sample("get-addresses.worker-dual-ip.json"), talosEnvelope(addressStatusSpec)).filter((a) => a.spec.linkName === "ens18")).toHaveLength(2);
+    const services = parseServiceList(sample("services.kubelet-failed.txt"));
+    expect(services).toHaveLength(9);
+    expect(services.find((s) => s.service === "kubelet")).toMatchObject({ state: "Failed", health: "Fail", lastEvent: expect.stringMatching(/^Failed running service: .*cannot delete running task kubelet: failed precondition$/) });
+    expect(services.find((s) => s.service === "dashboard")!.lastEvent).toBe('Process Process(["/sbin/dashboard"]) started with PID 1943');
   });
 });

@@ -10,7 +10,7 @@ const nodes = [nodeSchema.parse(kube.node("talos-w-1", "10.0.0.31"))];
 const daemonSets = ["cilium", "cilium-envoy"].map((name) => daemonSetSchema.parse(kube.daemonSet("kube-system", name)));
 const machine = (nodeName: string): ClusterMachineStatus => ({
   metadata: { namespace: "default", type: "ClusterMachineStatuses.omni.sidero.dev", id: `id-${nodeName}`, phase: "running", labels: { "omni.sidero.dev/cluster": "lab", "omni.sidero.dev/node-name": nodeName }, annotations: {}, finalizers: [] },
-  spec: { stage: "RUNNING", ready: true },
+  spec: { stage: "RUNNING", ready: true, configapplystatus: "APPLIED" },
 });
 
 testCheck(check, {

@@ -15,7 +15,7 @@ function cms(id: string, stage: ClusterMachineStatus["spec"]["stage"], updated: 
       annotations: {},
       finalizers: [],
     },
-    spec: { stage, ready: false },
+    spec: { stage, ready: false, configapplystatus: "APPLIED" },
   };
 }
 

@@ -1,12 +1,12 @@
 import { defineCheck, pass, type Finding } from "../../src/engine/check.ts";
-import { clusterMachineStatuses, machines } from "../../src/sources/omni/facts.ts";
+import { clusterMachineStatuses, isBeingDestroyed, machines } from "../../src/sources/omni/facts.ts";
 import { CLUSTER_LABEL } from "../../src/sources/omni/omnictl.ts";
 import { NODE_NAME_LABEL } from "../../src/sources/omni/resources.ts";
 import { formatDuration } from "../../src/util/duration.ts";
+import { deleteClusterMachine } from "../../src/fix/omni-talos-steps.ts";
 
 /** Tearing a machine down takes a minute or two; this long without progress means it is stuck. */
 const STUCK_AFTER_MS = 15 * 60 * 1000;
-const DESTROYING_STAGES = new Set(["DESTROYING", "BEFORE_DESTROY"]);
 
 function since(updated: string | undefined, now: Date): number | undefined {
   const t = updated ? Date.parse(updated) : NaN;
@@ -33,7 +33,7 @@ export default defineCheck({
     const findings: Finding[] = [];
     const reported = new Set<string>();
     for (const cms of statuses) {
-      const destroying = DESTROYING_STAGES.has(cms.spec.stage) || cms.metadata.phase === "tearingDown";
+      const destroying = isBeingDestroyed(cms);
       const age = since(cms.metadata.updated, now);
       if (!destroying || age === undefined || age < STUCK_AFTER_MS) continue;
       const id = cms.metadata.id;
@@ -52,12 +52,7 @@ export default defineCheck({
         fix: {
           summary: "Remove the cluster machine (the Machine itself is read-only), then let the provider recreate capacity",
           steps: [
-            {
-              kind: "command",
-              description: `delete the cluster machine ${id}; \`omnictl delete machine\` fails with "only read access is permitted"`,
-              argv: ["omnictl", "delete", "clustermachine", id],
-              destructive: true,
-            },
+            deleteClusterMachine(id, `delete the cluster machine ${id}; \`omnictl delete machine\` fails with "only read access is permitted"`),
             { kind: "manual", description: "if it is still listed after a minute, restart the infrastructure provider so it drops its finalizer", destructive: false },
           ],
         },
@@ -74,7 +69,7 @@ export default defineCheck({
         fix: {
           summary: "Release the machine from its cluster and restart the controller holding the finalizer",
           steps: [
-            { kind: "command", description: `delete the cluster machine ${machine.metadata.id}`, argv: ["omnictl", "delete", "clustermachine", machine.metadata.id], destructive: true },
+            deleteClusterMachine(machine.metadata.id, `delete the cluster machine ${machine.metadata.id}`),
             { kind: "manual", description: `restart the component named by the finalizer (${machine.metadata.finalizers[0]}), usually the infrastructure provider`, destructive: false },
           ],
         },

@@ -1,4 +1,5 @@
 import { defineCheck, pass, skip, type Finding } from "../../src/engine/check.ts";
+import { unreadNodes } from "../../src/sources/talos/node-errors.ts";
 import { addresses } from "../../src/sources/talos/facts.ts";
 
 /** Links that are not the node's own network: loopback, Omni's tunnel, KubeSpan and CNI devices. */
@@ -50,9 +51,7 @@ export default defineCheck({
         },
       });
     }
-    for (const [node, error] of Object.entries(addresses.nodeErrors)) {
-      findings.push({ status: "error", subject: `node ${node}`, message: `talosctl could not read its addresses: ${error}` });
-    }
+    findings.push(...unreadNodes(addresses.nodeErrors, "addresses"));
     const nodes = new Set(addresses.resources.map((r) => r.node));
     if (findings.length === 0 && nodes.size === 0) return [skip("talosctl returned no nodes")];
     return findings.length > 0 ? findings : [pass(`${nodes.size} node(s), one IPv4 address per link`)];

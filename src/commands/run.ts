@@ -20,6 +20,7 @@ import { LiveTransport } from "../sources/live-transport.ts";
 import { OfflineTransport } from "../sources/offline-transport.ts";
 import { readRecording, RecordingError, RecordingTransport, ReplayTransport, writeManifest, RECORDING_FORMAT, type Recording } from "../sources/recording.ts";
 import type { Transport } from "../sources/transport.ts";
+import { detectOmniVersion } from "../sources/omni/facts.ts";
 import { SourceError } from "../sources/source-error.ts";
 import { omniKubeContext } from "../sources/kube/kubectl.ts";
 import { fromEnv, fromProviderConfig, providerConfigSchema, resolveProxmoxSettings, type ProxmoxInput } from "../sources/proxmox/settings.ts";
@@ -247,6 +248,7 @@ export async function prepareRun(dirArg: string | undefined, o: CommonOptions, s
   const ctx = new RunContext({ options, transport, signal, loadKit, proxmox, now });
   // With --cluster and no --context, talk to that cluster through Omni's context for it when the kubeconfig has one.
   if (o.cluster && !o.context) ctx.kube.preferContext(omniKubeContext(o.cluster));
+  if (!o.omniVersion && !o.offline) options.omniVersion = (await detectOmniVersion(ctx)) ?? NEWEST_KNOWN_OMNI;
   const checkContext: CheckContext = { now, omniVersion: options.omniVersion, ...(o.cluster ? { cluster: o.cluster } : {}) };
 
   const mode = o.offline ? "offline" : recording ? `replay ${o.replay} (recorded ${recording.manifest.recordedAt})` : o.record ? `live, recording to ${o.record}` : "live";

@@ -14,6 +14,7 @@ import dnsPacket from "dns-packet";
 import { abortKind } from "./abort.ts";
 import { readDnsReply } from "./net/dns-reply.ts";
 import {
+  STOPPED_AT_LOGIN,
   TransportError,
   type AnswerOf,
   type DnsAnswer,
@@ -41,6 +42,16 @@ const INSTALL_HINT: Record<Program, string> = {
   omnictl: "install it from the Omni UI (Download omnictl), with `brew install siderolabs/tap/sidero-tools`, or `mise use omnictl`",
   talosctl: "install it with `brew install siderolabs/tap/talosctl`, `curl -sL https://talos.dev/install | sh`, or `mise use talosctl`",
   kubectl: "install it from https://kubernetes.io/docs/tasks/tools/ or `mise use kubectl`",
+};
+
+/**
+ * A user account whose Omni key expired makes omnictl start a browser login and wait for it.
+ * It says so on stderr before waiting (go-api-signature's interceptor); a diagnostic run must stop
+ * it there rather than hang until --timeout. `BROWSER=echo` makes it print the URL instead of
+ * opening a browser on the user's desktop.
+ */
+const INTERACTIVE_LOGIN: Partial<Record<Program, { prompt: RegExp; env: Record<string, string> }>> = {
+  omnictl: { prompt: /Could not authenticate|Please visit this page to authenticate|Attempting to open URL/, env: { BROWSER: "echo" } },
 };
 
 /** Where a program would run from: its OMNI_DOCTOR_* override, else the first executable on PATH. */
@@ -107,16 +118,28 @@ export class LiveTransport implements Transport {
     if (!path) {
       throw new TransportError("not-installed", `${request.program} is not installed (not on PATH, and ${PROGRAM_ENV[request.program]} is not set): ${INSTALL_HINT[request.program]}`);
     }
-    const result = await execa(path, request.args, {
+    const login = INTERACTIVE_LOGIN[request.program];
+    const atLogin = new AbortController();
+    const subprocess = execa(path, request.args, {
       reject: false,
       stdin: "ignore",
-      cancelSignal: signal,
+      cancelSignal: AbortSignal.any([signal, atLogin.signal]),
       forceKillAfterDelay: 1000,
-      env,
+      env: login ? { ...env, ...login.env } : env,
       extendEnv: false,
       maxBuffer: 256 * 1024 * 1024,
       stripFinalNewline: false,
     });
+    let stderrSoFar = "";
+    if (login) {
+      subprocess.stderr?.on("data", (chunk: Buffer) => {
+        stderrSoFar += String(chunk);
+        if (login.prompt.test(stderrSoFar)) atLogin.abort();
+      });
+    }
+    const result = await subprocess;
+    // What it printed up to the prompt is the answer: the source classifies it as an auth failure.
+    if (atLogin.signal.aborted && !signal.aborted) return { exitCode: STOPPED_AT_LOGIN, stdout: String(result.stdout), stderr: String(result.stderr) };
     if (result.isCanceled) throw new TransportError(abortKind(signal), `${request.program} was stopped`);
     if (result.failed && result.exitCode === undefined) {
       throw new TransportError("failed", `${request.program} could not run: ${result.shortMessage}`);

@@ -17,6 +17,9 @@ export interface ExecRequest {
   program: Program;
   args: string[];
 }
+/** The exit code of an answer whose program was stopped at an interactive login prompt (see LiveTransport). */
+export const STOPPED_AT_LOGIN = -1;
+
 export interface ExecAnswer {
   exitCode: number;
   stdout: string;

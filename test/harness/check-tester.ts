@@ -53,7 +53,10 @@ function resolverFor<S extends FactSpecs>(check: Check<S>, facts: Facts<S>, unav
       if (entry?.optional) throw new SourceError(fact.source, "not-installed", "not given (test)");
       throw new Error(`test case gives no value for fact "${entry?.key ?? fact.id}"`);
     }
-    return (facts as Record<string, unknown>)[entry.key] as T;
+    const value = (facts as Record<string, unknown>)[entry.key];
+    // A case may give a SourceError as a fact's value: that fact failed that way (e.g. refused credentials).
+    if (value instanceof SourceError) throw value;
+    return value as T;
   };
   return {
     fact: resolve,

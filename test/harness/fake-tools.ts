@@ -17,7 +17,7 @@ export interface FakeTools {
   logFile: string;
   /** Environment for a CLI run: PATH with only the fakes (add more dirs with pathWith). */
   env: Record<string, string>;
-  calls(): Array<{ tool: string; argv: string[]; at: number }>;
+  calls(): Array<{ tool: string; argv: string[]; at: number; browser?: string }>;
   setLab(lab: Lab): void;
 }
 
@@ -44,7 +44,7 @@ export function installFakeTools(lab: Lab, options: { tools?: Array<"omnictl" | 
       readFileSync(logFile, "utf8")
         .split("\n")
         .filter(Boolean)
-        .map((l) => JSON.parse(l) as { tool: string; argv: string[]; at: number }),
+        .map((l) => JSON.parse(l) as { tool: string; argv: string[]; at: number; browser?: string }),
     setLab: (next) => writeFileSync(labFile, JSON.stringify(next)),
   };
 }

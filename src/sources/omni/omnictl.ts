@@ -7,6 +7,7 @@ import { z } from "zod";
 import type { QueryRunner } from "../query-runner.ts";
 import { SourceError } from "../source-error.ts";
 import { firstErrorLine, looseString, parseStream, stringMap } from "../exec-output.ts";
+import { STOPPED_AT_LOGIN } from "../transport.ts";
 
 export const CLUSTER_LABEL = "omni.sidero.dev/cluster";
 
@@ -33,6 +34,14 @@ export interface OmniGetOptions {
   namespace?: string;
   /** Limit to `--cluster` through the cluster label (only for cluster-scoped types). */
   clusterScoped?: boolean;
+  /** Limit to `--cluster` by resource ID, for per-cluster types that carry no cluster label (ClusterStatuses). */
+  clusterId?: boolean;
+}
+
+export interface OmniList<T> {
+  resources: Array<OmniResource<T>>;
+  /** omnictl's `[WARN] ...` lines on stderr (e.g. its version differs from the backend's). */
+  warnings: string[];
 }
 
 export class OmniSource {
@@ -45,13 +54,24 @@ export class OmniSource {
   }
 
   async get<S extends z.ZodType>(type: string, spec: S, options: OmniGetOptions = {}): Promise<Array<OmniResource<z.infer<S>>>> {
+    return (await this.list(type, spec, options)).resources;
+  }
+
+  /** `get`, keeping omnictl's warnings. */
+  async list<S extends z.ZodType>(type: string, spec: S, options: OmniGetOptions = {}): Promise<OmniList<z.infer<S>>> {
     const args = ["get", type];
     if (options.namespace) args.push("--namespace", options.namespace);
     if (options.clusterScoped && this.#cluster) args.push("--selector", `${CLUSTER_LABEL}=${this.#cluster}`);
     args.push("--output", "json");
     const answer = await this.#runner.ask({ kind: "exec", source: "omni", program: "omnictl", args });
     if (answer.exitCode !== 0) throw classifyOmnictlError(answer.stderr, answer.exitCode);
-    return parseStream("omni", `omnictl get ${type}`, answer.stdout, omniEnvelope(spec)) as Array<OmniResource<z.infer<S>>>;
+    const all = parseStream("omni", `omnictl get ${type}`, answer.stdout, omniEnvelope(spec)) as Array<OmniResource<z.infer<S>>>;
+    const resources = options.clusterId && this.#cluster ? all.filter((r) => r.metadata.id === this.#cluster) : all;
+    const warnings = answer.stderr
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith("[WARN]"));
+    return { resources, warnings };
   }
 }
 
@@ -59,15 +79,16 @@ export class OmniSource {
 export function classifyOmnictlError(stderr: string, exitCode: number): SourceError {
   const line = firstErrorLine(stderr) || `omnictl exited with ${exitCode}`;
   const text = stderr;
-  if (/Unauthenticated|invalid signature|key expired|invalid jwt|invalid session|missing valid signature|Could not authenticate/i.test(text)) {
+  if (/Unauthenticated|invalid signature|key expired|invalid jwt|invalid session|missing valid signature|Could not authenticate|Please visit this page to authenticate|Attempting to open URL/i.test(text)) {
     const serviceAccount = Boolean(process.env.OMNI_SERVICE_ACCOUNT_KEY);
+    const interactive = exitCode === STOPPED_AT_LOGIN ? " (omnictl wanted a browser login and was stopped)" : "";
     return new SourceError(
       "omni",
       "auth",
-      line,
+      `${line}${interactive}`,
       serviceAccount
         ? "the service account key in OMNI_SERVICE_ACCOUNT_KEY was refused: create a new key in Omni (Settings → Service Accounts)"
-        : "your Omni session expired: run `omnictl get clusters` once to log in again",
+        : "your Omni login expired: run `omnictl get clusters` in a terminal and confirm the login in the browser",
     );
   }
   if (/PermissionDenied|insufficient role|not authorized for this instance|access is not permitted|no access is permitted/i.test(text)) {

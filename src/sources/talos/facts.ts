@@ -2,14 +2,23 @@
 import { z } from "zod";
 import { defineFact } from "../../engine/fact.ts";
 import type { RunContext } from "../../engine/context.ts";
-import { clusterMachineStatuses } from "../omni/facts.ts";
+import { clusterMachineStatuses, isBeingDestroyed } from "../omni/facts.ts";
 import { CLUSTER_LABEL } from "../omni/omnictl.ts";
-import { NODE_NAME_LABEL } from "../omni/resources.ts";
+import { CONTROL_PLANE_ROLE_LABEL, NODE_NAME_LABEL } from "../omni/resources.ts";
 import { nodes as kubeNodes } from "../kube/facts.ts";
-import { addressStatusSpec } from "./resources.ts";
+import {
+  addressStatusSpec,
+  etcdMemberSpec,
+  kubeSpanPeerStatusSpec,
+  machineStatusSpec,
+  parseServiceList,
+  versionSpec,
+  volumeStatusSpec,
+  type ServiceRow,
+} from "./resources.ts";
 import type { TalosAnswer, TalosTarget } from "./talosctl.ts";
 
-const GOING_AWAY = new Set(["DESTROYING", "BEFORE_DESTROY"]);
+const KUBE_CONTROL_PLANE_LABEL = "node-role.kubernetes.io/control-plane";
 
 /**
  * Which nodes to ask, found without the user typing them: Omni's cluster machines (node names,
@@ -21,19 +30,25 @@ export const targets = defineFact<TalosTarget[]>({
   resolve: async (ctx) => {
     const omni = await ctx.tryFact(clusterMachineStatuses);
     if (omni.ok && omni.value.length > 0) {
-      const byCluster = new Map<string, string[]>();
+      const byCluster = new Map<string, { nodes: string[]; controlPlanes: string[] }>();
       // Machines being torn down are going away: asking them only produces connection errors.
-      for (const cms of omni.value.filter((c) => !GOING_AWAY.has(c.spec.stage) && c.metadata.phase !== "tearingDown")) {
+      for (const cms of omni.value.filter((c) => !isBeingDestroyed(c))) {
         const cluster = cms.metadata.labels[CLUSTER_LABEL] ?? "";
         const node = cms.metadata.labels[NODE_NAME_LABEL] || cms.metadata.id;
-        byCluster.set(cluster, [...(byCluster.get(cluster) ?? []), node]);
+        const entry = byCluster.get(cluster) ?? { nodes: [], controlPlanes: [] };
+        entry.nodes.push(node);
+        if (CONTROL_PLANE_ROLE_LABEL in cms.metadata.labels) entry.controlPlanes.push(node);
+        byCluster.set(cluster, entry);
       }
-      return [...byCluster].map(([cluster, nodes]) => (cluster ? { cluster, nodes: nodes.sort() } : { nodes: nodes.sort() }));
+      return [...byCluster].map(([cluster, { nodes, controlPlanes }]) => ({ ...(cluster ? { cluster } : {}), nodes: nodes.sort(), controlPlanes: controlPlanes.sort() }));
     }
     const kube = await ctx.tryFact(kubeNodes);
     if (kube.ok && kube.value.length > 0) {
-      const ips = kube.value.map((n) => n.status.addresses.find((a) => a.type === "InternalIP")?.address).filter((a): a is string => Boolean(a));
-      if (ips.length > 0) return [{ nodes: ips }];
+      const withIp = kube.value.flatMap((n) => {
+        const ip = n.status.addresses.find((a) => a.type === "InternalIP")?.address;
+        return ip ? [{ ip, controlPlane: KUBE_CONTROL_PLANE_LABEL in n.metadata.labels }] : [];
+      });
+      if (withIp.length > 0) return [{ nodes: withIp.map((n) => n.ip), controlPlanes: withIp.filter((n) => n.controlPlane).map((n) => n.ip) }];
     }
     return [{ nodes: [] }];
   },
@@ -55,4 +70,56 @@ export const addresses = defineFact<AddressStatuses>({
   id: "talos.addresses",
   source: "talos",
   resolve: (ctx) => getFromAllNodes(ctx, "addresses", addressStatusSpec),
+});
+
+export type TalosMachineStatuses = TalosAnswer<z.infer<typeof machineStatusSpec>>;
+export type VolumeStatuses = TalosAnswer<z.infer<typeof volumeStatusSpec>>;
+export type KubeSpanPeers = TalosAnswer<z.infer<typeof kubeSpanPeerStatusSpec>>;
+export type EtcdMembers = TalosAnswer<z.infer<typeof etcdMemberSpec>>;
+export type TalosVersions = TalosAnswer<z.infer<typeof versionSpec>>;
+
+export const machineStatuses = defineFact<TalosMachineStatuses>({
+  id: "talos.machineStatuses",
+  source: "talos",
+  resolve: (ctx) => getFromAllNodes(ctx, "machinestatuses", machineStatusSpec),
+});
+
+export const volumeStatuses = defineFact<VolumeStatuses>({
+  id: "talos.volumeStatuses",
+  source: "talos",
+  resolve: (ctx) => getFromAllNodes(ctx, "volumestatuses", volumeStatusSpec),
+});
+
+export const kubeSpanPeers = defineFact<KubeSpanPeers>({
+  id: "talos.kubeSpanPeers",
+  source: "talos",
+  resolve: (ctx) => getFromAllNodes(ctx, "kubespanpeerstatuses", kubeSpanPeerStatusSpec),
+});
+
+/** Each control plane's own etcd member (`local`); asked of every node, workers have none. */
+export const etcdMembers = defineFact<EtcdMembers>({
+  id: "talos.etcdMembers",
+  source: "talos",
+  resolve: (ctx) => getFromAllNodes(ctx, "etcdmembers", etcdMemberSpec),
+});
+
+export const versions = defineFact<TalosVersions>({
+  id: "talos.versions",
+  source: "talos",
+  resolve: (ctx) => getFromAllNodes(ctx, "versions", versionSpec),
+});
+
+export interface Services {
+  rows: ServiceRow[];
+  nodeErrors: Record<string, string>;
+}
+
+/** Every service of every node with its state and last event (`talosctl service`, one call). */
+export const services = defineFact<Services>({
+  id: "talos.services",
+  source: "talos",
+  resolve: async (ctx) => {
+    const answers = await Promise.all((await ctx.fact(targets)).map((target) => ctx.talos.command(["service"], target)));
+    return { rows: answers.flatMap((a) => parseServiceList(a.stdout)), nodeErrors: Object.assign({}, ...answers.map((a) => a.nodeErrors)) };
+  },
 });

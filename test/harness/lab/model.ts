@@ -32,6 +32,10 @@ export interface OmniLab {
   rawStdout?: string;
   /** Hang instead of answering (for timeouts). */
   hang?: boolean;
+  /** The user's key expired: omnictl announces a browser login on stderr and waits for it. */
+  browserLogin?: boolean;
+  /** omnictl's own release (`1.9.3`); when its minor differs from the backend's, every call warns on stderr. */
+  clientVersion?: string;
   resources: OmniResource[];
   /** Commands that fail, keyed by the start of their argv ("cluster template sync"). */
   commandFailures?: Record<string, ExecFailure>;
@@ -46,10 +50,22 @@ export interface TalosResource {
   spec: Record<string, unknown>;
 }
 
+/** A row of `talosctl service`. */
+export interface TalosService {
+  id: string;
+  state: string;
+  /** `OK`, `Fail` or `?`. */
+  health: string;
+  lastChange?: string;
+  lastEvent: string;
+}
+
 export interface TalosNode {
   /** The node does not answer (connection refused). */
   unreachable?: boolean;
   resources: TalosResource[];
+  /** What `talosctl service` lists for the node. */
+  services?: TalosService[];
 }
 
 export interface TalosLab {
