@@ -17,6 +17,7 @@ import { talos } from "./harness/lab/talos.ts";
 import { omni } from "./harness/lab/omni.ts";
 import { providerVm } from "./harness/lab/pve.ts";
 import type { Lab } from "./harness/lab/model.ts";
+import { listen, type Listener } from "./harness/tcp-ports.ts";
 
 const DEMO = "fixtures/demo-lab";
 const DEMO_REPLAY = ["check", DEMO, "--replay", `${DEMO}/recording`];
@@ -166,6 +167,7 @@ describe("a live run against the harness: fakes on PATH, real kubectl, HTTPS PVE
   let dns: DnsServers;
   let lab: Lab;
   let kit: string;
+  let omniPorts: Listener[];
 
   beforeAll(async () => {
     lab = healthyLab();
@@ -179,10 +181,16 @@ describe("a live run against the harness: fakes on PATH, real kubectl, HTTPS PVE
     kubeServer = await startKubeServer(lab, { token: "lab-token" });
     dns = await startDnsServers(lab);
     kit = tempDir();
-    writeFileSync(join(kit, "compose.yaml"), "services:\n  omni:\n    image: ghcr.io/siderolabs/omni:v1.10.4\n    command:\n      - --machine-api-advertised-url=https://omni.lab.example:8090/\n");
+    // Omni's ports, published on loopback so the port probes connect for real.
+    omniPorts = await Promise.all([listen(), listen(), listen()]);
+    const [api, machineApi, k8sProxy] = omniPorts.map((l) => l.port);
+    writeFileSync(
+      join(kit, "compose.yaml"),
+      `services:\n  omni:\n    image: ghcr.io/siderolabs/omni:v1.10.4\n    ports: ["127.0.0.1:${api}:${api}", "127.0.0.1:${machineApi}:${machineApi}", "127.0.0.1:${k8sProxy}:${k8sProxy}", "127.0.0.1:50180:50180/udp"]\n    command:\n      - --advertised-api-url=https://omni.lab.example:${api}/\n      - --machine-api-advertised-url=https://omni.lab.example:${machineApi}/\n      - --advertised-kubernetes-proxy-url=https://omni.lab.example:${k8sProxy}/\n      - --siderolink-wireguard-advertised-addr=127.0.0.1:50180\n`,
+    );
   });
   afterAll(async () => {
-    await Promise.all([pve.close(), kubeServer.close(), dns.close()]);
+    await Promise.all([pve.close(), kubeServer.close(), dns.close(), ...omniPorts.map((l) => l.close())]);
   });
 
   function env(fakesPath: string, extra: Record<string, string> = {}) {
@@ -221,7 +229,7 @@ describe("a live run against the harness: fakes on PATH, real kubectl, HTTPS PVE
     expect(kubeServer.lists().filter((p) => p === "/api/v1/nodes")).toHaveLength(1);
 
     const recorded = readdirSync(recording).sort();
-    expect(recorded).toEqual(["dns", "kube", "omni", "pve", "recording.yaml", "talos"]);
+    expect(recorded).toEqual(["dns", "kube", "net", "omni", "pve", "recording.yaml", "talos"]);
     const allText = readdirSync(recording, { recursive: true })
       .map((f) => join(recording, String(f)))
       .filter((f) => statSync(f).isFile())

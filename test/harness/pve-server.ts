@@ -28,7 +28,7 @@ export async function startPveServer(initial: Lab, options: { latencyMs?: number
     req.on("end", () => {
       const path = (req.url ?? "/").replace(/^\/api2\/json/, "");
       requests.push({ method: req.method ?? "GET", path });
-      const reply = pveAnswer(lab, req.method ?? "GET", path, req.headers as Record<string, string>);
+      const reply = pveAnswer(lab, req.method ?? "GET", path, req.headers as Record<string, string>, Buffer.concat(chunks).toString());
       const send = () => {
         res.statusCode = reply.status;
         res.statusMessage = reply.statusText;

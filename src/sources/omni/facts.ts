@@ -28,3 +28,12 @@ export const siderolinkApiUrl = defineFact<string | undefined>({
     return configs.map((c) => c.spec.machineapiadvertisedurl).find((url) => url) || undefined;
   },
 });
+
+// Appended for the Proxmox checks (issue 4): which VMs are Talos VMs, and what the provider reported.
+import { INFRA_PROVIDER_NAMESPACE, MACHINE_REQUEST_STATUSES, providerMachineRequestSpec, type ProviderMachineRequest } from "./provider-requests.ts";
+
+export const providerMachineRequests = defineFact<ProviderMachineRequest[]>({
+  id: "omni.providerMachineRequests",
+  source: "omni",
+  resolve: (ctx) => ctx.omni.get(MACHINE_REQUEST_STATUSES, providerMachineRequestSpec, { namespace: INFRA_PROVIDER_NAMESPACE }),
+});
