@@ -242,6 +242,33 @@ describe("a live run against the harness: fakes on PATH, real kubectl, HTTPS PVE
     expect(replayed.results.map((r) => [r.check, r.status, r.subject, r.message])).toEqual(report.results.map((r) => [r.check, r.status, r.subject, r.message]));
   });
 
+  it("TLS verification turned off is a proxmox/api warning in the report, not only in the header", async () => {
+    const fakes = installFakeTools(lab);
+    const { PROXMOX_CA: _ca, ...insecure } = env(fakes.binDir, { PROXMOX_INSECURE: "1" });
+    const json = await runCli(["check", kit, "--format", "json", "--only", "proxmox/api"], { env: insecure });
+    expect(parseReport(json.stdout).results).toMatchObject([{ check: "proxmox/api", status: "warn", severity: "warning", message: expect.stringMatching(/TLS verification is off/) }]);
+    const human = await runCli(["check", kit, "--only", "proxmox/api"], { env: insecure });
+    expect(human.stdout).toMatch(/TLS NOT verified \(insecure\)/);
+  });
+
+  it("a slow Proxmox node hits --timeout: its results are errors, the run ends soon after, exit 2", async () => {
+    const fakes = installFakeTools(lab);
+    const slow: Lab = JSON.parse(JSON.stringify(lab));
+    slow.pve!.nodes[1]!.delayMs = 5000;
+    pve.setLab(slow);
+    try {
+      const result = await runCli(["check", kit, "--format", "json", "--only", "proxmox,machine-class", "--timeout", "1"], { env: env(fakes.binDir) });
+      expect(result.exitCode).toBe(2);
+      const report = parseReport(result.stdout);
+      expect(report.results.filter((r) => r.status === "error").map((r) => r.subject)).toEqual(expect.arrayContaining(["VM 103 (lab-workers-x3) on pve2"]));
+      expect(report.results.find((r) => r.check === "proxmox/vm-cpu" && r.subject?.includes("VM 102"))!.status).toBe("fail");
+      // Nothing may keep the process alive after the report: well under the 5 s the node takes.
+      expect(result.durationMs).toBeLessThan(4500);
+    } finally {
+      pve.setLab(lab);
+    }
+  });
+
   it("--offline starts no process and opens no socket", async () => {
     const fakes = installFakeTools(lab);
     const pveBefore = pve.requests.length;

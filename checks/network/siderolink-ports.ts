@@ -14,7 +14,7 @@ export default defineCheck({
     title: "Omni's ports are not reachable on its LAN address",
     severity: "error",
     sources: ["net", "files", "dns", "pve", "omni"],
-    symptoms: ["ERR_CONNECTION_REFUSED", "connection refused", "dial tcp <ip>:8090: connect: connection refused", "i/o timeout", "SideroLink shows a red X"],
+    symptoms: ["ERR_CONNECTION_REFUSED", "dial tcp <ip>:8090: connect: connection refused", "dial tcp <ip>:8090: i/o timeout", "SideroLink shows a red X"],
     fixable: ["manual"],
   },
   facts: { ports: siderolinkPorts },

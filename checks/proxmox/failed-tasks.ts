@@ -42,7 +42,7 @@ export default defineCheck({
     title: "A Proxmox task for a Talos VM failed",
     severity: "error",
     sources: ["pve", "files", "omni"],
-    symptoms: ["stopped", "unable to create VM", "storage '<storage>' is not available on node '<node>'", "can't lock file '/var/lock/qemu-server/lock-<vmid>.conf' - got timeout", "VM <vmid> already exists on node", "TASK ERROR"],
+    symptoms: ["error: stopped", '"error": "stopped"', "unable to create VM", "storage '<storage>' is not available on node '<node>'", "can't lock file '/var/lock/qemu-server/lock-<vmid>.conf' - got timeout", "VM <vmid> already exists on node", "TASK ERROR"],
     fixable: ["manual"],
   },
   facts: { vms: talosVms, tasks: nodeTasks, provider: optional(providerIdentity), requests: optional(providerMachineRequests), own: optional(ownPermissions) },

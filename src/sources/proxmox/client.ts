@@ -58,7 +58,7 @@ export class ProxmoxSource {
     const { settings } = this.availability;
     const timeout = this.#runner.timeoutMs + 5000; // ours fires first; the package's own timer is only a backstop
     const common = {
-      host: settings.host.includes(":") ? `[${settings.host}]` : settings.host,
+      host: settings.host,
       port: settings.port,
       schema: settings.schema,
       queryTimeout: timeout,

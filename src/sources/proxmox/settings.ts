@@ -29,6 +29,7 @@ export type ProxmoxAuth = { kind: "token"; tokenId: string; tokenSecret: string 
 export interface ProxmoxSettings {
   /** `https://host:8006`, no path. */
   origin: string;
+  /** As in a URL: IPv6 addresses in brackets. */
   host: string;
   port: number;
   schema: "https" | "http";
@@ -180,5 +181,6 @@ export function resolveProxmoxSettings(candidates: Array<{ from: string; input: 
     tls.insecure = true;
     tlsMode = "NOT verified (insecure)";
   }
-  return { ok: true, settings: { origin: `${schema}://${url.host}`, host, port, schema, auth, tls, tlsMode, from } };
+  // Proxmox listens on 8006: a URL without a port means that, not the scheme's default.
+  return { ok: true, settings: { origin: `${schema}://${host}:${port}`, host, port, schema, auth, tls, tlsMode, from } };
 }
