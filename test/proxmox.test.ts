@@ -78,12 +78,19 @@ describe("Proxmox checks against the loopback HTTPS PVE", () => {
     return runLive(PVE_CHECKS, { proxmox: token(), kit: KIT, ...o });
   }
 
-  it("a healthy lab, certificate pinned: every check passes, the provider's default VMs included, each query asked once", async () => {
+  /** The same cases with the certificate pinned and with verification off: only proxmox/api's warning differs. */
+  const TLS_MODES = [
+    { mode: "certificate pinned", tls: () => ({}), notes: [] as string[] },
+    { mode: "verification off", tls: () => ({ ca: undefined, insecure: true }), notes: ["proxmox/api warn Proxmox API https://127.0.0.1:" + "PORT"] },
+  ];
+  const notesFor = (mode: (typeof TLS_MODES)[number]) => mode.notes.map((n) => n.replace("PORT", String(pve.port)));
+
+  it.each(TLS_MODES)("a healthy lab, $mode: every check passes, the provider's default VMs included, each query asked once", async (mode) => {
     const lab = healthyLab();
     lab.pve!.permissionsOf = { [PROVIDER_TOKEN]: { "/": Object.fromEntries([...VM_PRIVILEGES, "Datastore.AllocateSpace", "Datastore.AllocateTemplate", "Datastore.Audit", "SDN.Use", "Sys.AccessNetwork", "Sys.Audit"].map((p) => [p, 1])) } };
-    const { results } = await run(lab);
-    expect(summary(results).filter((r) => !r.includes(" pass"))).toEqual([]);
-    expect(of(results, "proxmox/api")[0]!.message).toBe(`Proxmox VE 9.1.5 at ${new URL(pve.url).origin} (API token, TLS pinned CA)`);
+    const { results } = await run(lab, { proxmox: token(mode.tls()) });
+    expect(summary(results).filter((r) => !r.includes(" pass"))).toEqual(notesFor(mode));
+    if (mode.notes.length === 0) expect(of(results, "proxmox/api")[0]!.message).toBe(`Proxmox VE 9.1.5 at ${new URL(pve.url).origin} (API token, TLS pinned CA)`);
     expect(of(results, "proxmox/privileges")[0]!.message).toMatch(/omni@pve!provider \(the provider's, from proxmox-provider\/config.yaml\) holds every privilege/);
     const requests = pve.requests.map((r) => `${r.method} ${r.path}`);
     expect(new Set(requests).size).toBe(requests.length);
@@ -109,7 +116,7 @@ describe("Proxmox checks against the loopback HTTPS PVE", () => {
     expect(of(results, "proxmox/api")[0]!.fix!.steps[0]!.description).toContain(`PROXMOX_FINGERPRINT=${fingerprintOf("pve1")}`);
   });
 
-  it("a broken lab: each check finds its problem, a 595 for the offline node is that node's error only", async () => {
+  it.each(TLS_MODES)("a broken lab, $mode: each check finds its problem, a 595 for the offline node is that node's error only", async (mode) => {
     const lab = healthyLab();
     const pveLab = lab.pve!;
     pveLab.nodes.push({ node: "pve3", status: "offline" });
@@ -117,7 +124,7 @@ describe("Proxmox checks against the loopback HTTPS PVE", () => {
     pveLab.nodes[1]!.networks = [{ iface: "vmbr0", type: "bridge" }];
     pveLab.nodes[0]!.networks = [{ iface: "vmbr0", type: "bridge" }, { iface: "vmbr1", type: "bridge" }];
     pveLab.vms = [
-      providerVm({ vmid: 101, node: "pve1", name: "lab-control-planes-x1", set: "lab-control-planes", uuid: IDS.cp1 }),
+      providerVm({ vmid: 101, node: "pve1", name: "lab-control-planes-x1", set: "lab-control-planes", uuid: IDS.cp1, config: { scsihw: "virtio-scsi-pci" } }),
       providerVm({ vmid: 102, node: "pve1", name: "lab-workers-x2", uuid: IDS.w1, config: { cpu: "kvm64" } }),
       providerVm({ vmid: 103, node: "pve2", name: "lab-workers-x3", uuid: IDS.w2, lock: "create", status: "stopped" }),
       { ...providerVm({ vmid: 104, node: "pve3", name: "lab-workers-x4" }), hastate: "started" },
@@ -126,16 +133,20 @@ describe("Proxmox checks against the loopback HTTPS PVE", () => {
     pveLab.nodes[0]!.tasks = [
       { type: "qmcreate", id: "105", user: "omni@pve", tokenid: "provider", starttime: NOW_S - 7200, endtime: NOW_S - 7190, status: "unable to create VM 105 - storage 'local-lvm' is not available on node 'pve2'" },
       { type: "qmstart", id: "900", user: "root@pam", starttime: NOW_S - 600, endtime: NOW_S - 590, status: "start failed: QEMU exited with code 1" },
+      // VM 101 restarting over and over: the reboot-loop symptom.
+      ...[3, 2, 1].map((h) => ({ type: "qmreset", id: "101", user: "root@pam", starttime: NOW_S - h * 1800, endtime: NOW_S - h * 1800 + 1, status: "OK" })),
     ];
     pveLab.permissionsOf = { [PROVIDER_TOKEN]: { "/vms": Object.fromEntries(VM_PRIVILEGES.map((p) => [p, 1])), "/storage": { "Datastore.AllocateSpace": 1, "Datastore.AllocateTemplate": 1, "Datastore.Audit": 1 }, "/nodes": { "Sys.Audit": 1, "Sys.AccessNetwork": 1 } } };
     const kit = { ...KIT, "machine-classes/workers.yaml": classYaml("workers", 'cores: 4\nmemory: 8192\ndisk_size: 60\nstorage_selector: name == "local-lvm"\nnetwork_bridge: vmbr1') };
-    const { results } = await run(lab, { kit });
+    const { results } = await run(lab, { kit, proxmox: token(mode.tls()) });
     expect(summary(results).filter((r) => !r.includes(" pass"))).toEqual([
+      ...notesFor(mode),
       "proxmox/privileges fail omni@pve!provider on /sdn/zones/localnetwork/vmbr0",
       "proxmox/privileges fail omni@pve!provider on /sdn/zones/localnetwork/vmbr1",
       "proxmox/nodes-online fail Proxmox node pve3",
       "proxmox/vm-cpu fail VM 102 (lab-workers-x2) on pve1",
       "proxmox/vm-cpu error VM 104 (lab-workers-x4) on pve3",
+      "proxmox/vm-boot-settings fail VM 101 (lab-control-planes-x1) on pve1",
       "proxmox/vm-boot-settings error VM 104 (lab-workers-x4) on pve3",
       "proxmox/vm-migration warn VM 104 (lab-workers-x4) on pve3",
       "proxmox/failed-tasks fail qmcreate of VM 105 on pve1",
@@ -151,12 +162,12 @@ describe("Proxmox checks against the loopback HTTPS PVE", () => {
   });
 
   it.each([
-    ["9.1.5", "401 Authentication failed!"],
-    ["8.4.1", "401 invalid token value!"],
-  ])("a refused token on PVE %s (401, empty body): proxmox/api fails with the cause, the others are errors", async (version, status) => {
+    { version: "9.1.5", status: "401 Authentication failed!", ...TLS_MODES[0]! },
+    { version: "8.4.1", status: "401 invalid token value!", ...TLS_MODES[1]! },
+  ])("a refused token on PVE $version, $mode (401, empty body): proxmox/api fails with the cause, the others are errors", async ({ version, status, tls }) => {
     const lab = healthyLab();
     lab.pve!.version = version;
-    const { results, elapsedMs } = await run(lab, { proxmox: token({ tokenSecret: "00000000-0000-4000-8000-000000000000" }) });
+    const { results, elapsedMs } = await run(lab, { proxmox: token({ ...tls(), tokenSecret: "00000000-0000-4000-8000-000000000000" }) });
     expect(of(results, "proxmox/api")[0]).toMatchObject({ status: "fail", evidence: [`GET /version: ${status}`, expect.stringMatching(/API token/)] });
     for (const r of results.filter((x) => x.check !== "proxmox/api" && x.check.startsWith("proxmox/"))) expect(r.status, r.check).toBe("error");
     expect(elapsedMs).toBeLessThan(4000);

@@ -2,6 +2,7 @@ import { defineCheck, pass, type Finding } from "../../src/engine/check.ts";
 import { optional } from "../../src/engine/fact.ts";
 import { apiStatus, nodes } from "../../src/sources/proxmox/facts.ts";
 import type { PveNode } from "../../src/sources/proxmox/responses.ts";
+import { TLS_NOT_VERIFIED } from "../../src/sources/proxmox/settings.ts";
 import type { SourceError } from "../../src/sources/source-error.ts";
 import type { Fix } from "../../src/model/result.ts";
 
@@ -69,7 +70,7 @@ export default defineCheck({
       ];
     }
     const findings: Finding[] = [];
-    if (api.tls.startsWith("NOT verified")) {
+    if (api.tls === TLS_NOT_VERIFIED) {
       const node = nodes.ok ? nodeServing(api.endpoint, nodes.value) : undefined;
       const pin = node?.ssl_fingerprint
         ? `set PROXMOX_FINGERPRINT=${node.ssl_fingerprint} (node ${node.node}'s certificate as the API reports it; compare it with Node → System → Certificates before trusting it)`

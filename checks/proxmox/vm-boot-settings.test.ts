@@ -55,6 +55,11 @@ testCheck(check, {
       ],
     },
     {
+      name: "the legacy boot letters, CD-ROM first",
+      facts: { vms: [talosVm(109)], configs: configs({ 109: { ...PROVIDER_DEFAULT_CONFIG, boot: "dcn" } }) },
+      results: [{ status: "warn", message: /boot order ide2;scsi0;net0 \(a CD-ROM before the disk\)/, satisfies: (r) => { const step = r.fix!.steps[0]!; if (step.kind !== "api" || step.parameters.boot !== "order=scsi0;ide2;net0") throw new Error(JSON.stringify(step)); } }],
+    },
+    {
       name: "a VM on an offline node is an error, the others are still judged",
       facts: { vms: [talosVm(106), talosVm(108, { node: "pve3" })], configs: configs({ 106: pciController }, { 108: new SourceError("pve", "unreachable", "GET /nodes/pve3/qemu/108/config: 595 No route to host") }) },
       results: [{ status: "warn", subject: /VM 106/ }, { status: "error", subject: "VM 108 (lab-workers-108) on pve3", message: /595 No route to host/ }],

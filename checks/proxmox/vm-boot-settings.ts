@@ -6,7 +6,7 @@ import type { FixStep } from "../../src/model/result.ts";
 
 /** Starts within this window, and how many of them, that look like a VM that keeps restarting. */
 const RESTART_WINDOW_S = 24 * 3600;
-export const RESTARTS_FOR_LOOP = 3;
+const RESTARTS_FOR_LOOP = 3;
 const START_TASKS = new Set(["qmstart", "qmreset", "qmreboot"]);
 const DISK_KEY = /^(scsi|virtio|sata|ide)\d+$/;
 
@@ -27,13 +27,16 @@ function systemDisk(config: QemuConfig): string | undefined {
     .sort((a, b) => (a.startsWith("scsi") ? -1 : 0) - (b.startsWith("scsi") ? -1 : 0) || a.localeCompare(b))[0];
 }
 
-/** The boot order as device names, from `order=a;b;c` (or the legacy `cdn` letters). */
+/** The boot order as device names, from `order=a;b;c` or the legacy letters (`c` disk, `d` CD-ROM, `n` network). */
 function bootOrder(config: QemuConfig): string[] {
   const boot = config.boot ?? "";
   const order = /(?:^|,)order=([^,]+)/.exec(boot)?.[1];
   if (order) return order.split(";");
-  const legacy = /^[cdn]+$/.exec(boot)?.[0];
-  return legacy ? [...legacy].map((letter) => (letter === "c" ? "disk" : letter === "d" ? "cdrom" : "net")) : [];
+  const legacy = /^[cdn]+$/.exec(boot)?.[0] ?? "";
+  // `d` is ide2, PVE's CD-ROM slot (where the provider puts the Talos ISO), unless the VM has its CD-ROM elsewhere.
+  const cdrom = isCdrom(config.ide2) ? "ide2" : (Object.keys(config).find((k) => DISK_KEY.test(k) && isCdrom(config[k])) ?? "ide2");
+  const device: Record<string, string> = { c: systemDisk(config) ?? "scsi0", d: cdrom, n: "net0" };
+  return [...legacy].map((letter) => device[letter]!);
 }
 
 function riskySettings(vm: TalosVm, config: QemuConfig, loop: boolean): Setting[] {
@@ -59,10 +62,10 @@ function riskySettings(vm: TalosVm, config: QemuConfig, loop: boolean): Setting[
     settings.push({ what: "OVMF (UEFI) without an EFI disk", steps: storage ? [efidisk(storage)] : [] });
   }
   const order = bootOrder(config);
-  const diskAt = order.findIndex((d) => d === disk || d === "disk");
-  const cdromAt = order.findIndex((d) => d === "cdrom" || isCdrom(config[d]));
+  const diskAt = order.indexOf(disk ?? "");
+  const cdromAt = order.findIndex((d) => isCdrom(config[d]));
   if (cdromAt >= 0 && (diskAt < 0 || cdromAt < diskAt) && disk) {
-    const fixed = [disk, ...order.filter((d) => d !== disk && d !== "disk")];
+    const fixed = [disk, ...order.filter((d) => d !== disk)];
     settings.push({ what: `boot order ${order.join(";")} (a CD-ROM before the disk)`, steps: [set("boot from the installed disk first; the ISO is only used while the disk is empty", { boot: `order=${fixed.join(";")}` }, "boot")] });
   }
   // SeaBIOS is the provider's own default and boots Talos; it is only worth changing on a VM that loops.

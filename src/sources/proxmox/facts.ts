@@ -218,8 +218,7 @@ export const talosVms = defineFact<TalosVm[]>({
     const requestIds = new Set(requests.ok ? requests.value.map((r) => r.metadata.id) : []);
     const found = new Map<number, TalosVm>();
     for (const vm of all) {
-      const tag = vm.tags.find((t) => t.startsWith("machine-request."));
-      if (tag) found.set(vm.vmid, { ...vm, identifiedBy: `tagged ${tag} by the Omni provider` });
+      if (isProviderVm(vm)) found.set(vm.vmid, { ...vm, identifiedBy: `tagged ${vm.tags.find((t) => t.startsWith("machine-request."))} by the Omni provider` });
       else if (requestIds.has(vm.name)) found.set(vm.vmid, { ...vm, identifiedBy: `named after Omni machine request ${vm.name}` });
     }
     const machines = await ctx.tryFact(omniMachines);

@@ -41,6 +41,9 @@ export interface ProxmoxSettings {
   from: string;
 }
 
+/** How the report names TLS turned off (the header and proxmox/api). */
+export const TLS_NOT_VERIFIED = "NOT verified (insecure)";
+
 export type ProxmoxResolution = { ok: true; settings: ProxmoxSettings } | { ok: false; reason: string; advice: string };
 
 /** The provider's config.yaml (omni-infra-provider-proxmox) `proxmox:` block. */
@@ -179,7 +182,7 @@ export function resolveProxmoxSettings(candidates: Array<{ from: string; input: 
     tlsMode = "pinned CA";
   } else if (input.insecure) {
     tls.insecure = true;
-    tlsMode = "NOT verified (insecure)";
+    tlsMode = TLS_NOT_VERIFIED;
   }
   // Proxmox listens on 8006: a URL without a port means that, not the scheme's default.
   return { ok: true, settings: { origin: `${schema}://${host}:${port}`, host, port, schema, auth, tls, tlsMode, from } };

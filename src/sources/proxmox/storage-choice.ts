@@ -7,7 +7,7 @@
 import { compileSelector, firstMatch, type StorageCandidate } from "../../cel/storage-selector.ts";
 import type { NodeStorage } from "./responses.ts";
 
-export const GIB = 1024 ** 3;
+const GIB = 1024 ** 3;
 
 export interface DiskChoice {
   /** The storage the provider would use, when the selector accepts any. */
@@ -18,7 +18,7 @@ export interface DiskChoice {
   errors: string[];
 }
 
-export function candidate(node: string, storage: NodeStorage): StorageCandidate {
+function candidate(node: string, storage: NodeStorage): StorageCandidate {
   return { name: storage.storage, node, storageType: storage.type, availableSpace: BigInt(Math.max(0, Math.floor(storage.avail ?? 0))) };
 }
 
@@ -72,6 +72,6 @@ export function isoStorage(storages: readonly NodeStorage[]): NodeStorage | unde
   return storages.find((s) => s.enabled && s.content.includes("iso"));
 }
 
-export function formatGib(bytes: number): string {
+function formatGib(bytes: number): string {
   return `${(bytes / GIB).toFixed(bytes >= 10 * GIB ? 0 : 1)} GiB`;
 }

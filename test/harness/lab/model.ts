@@ -145,7 +145,7 @@ export interface PveLab {
   login?: { username: string; password: string };
   /** `GET /access/permissions` of the lab's credentials (path → privilege → 1/0); default: everything on `/`. */
   permissions?: Record<string, Record<string, number>>;
-  /** `GET /access/permissions?userid=<id>` for other users and tokens (needs Sys.Audit on /access). */
+  /** `GET /access/permissions?userid=<id>` for other users and tokens (needs Sys.Audit on /access); default: everything on `/`. */
   permissionsOf?: Record<string, Record<string, Record<string, number>>>;
   /** The cluster row of `GET /cluster/status`; a lab with one node is standalone. */
   quorate?: boolean;

@@ -61,7 +61,7 @@ export function providerVm(o: { vmid: number; node: string; name: string; uuid?:
 const GIB = 1024 ** 3;
 
 /** A fresh PVE install's storages: `local` for ISOs and backups, `local-lvm` for VM disks. */
-export const DEFAULT_STORAGES: PveStorageLab[] = [
+const DEFAULT_STORAGES: PveStorageLab[] = [
   { storage: "local", type: "dir", content: "iso,vztmpl,backup", enabled: 1, active: 1, shared: 0, avail: 78 * GIB, total: 100 * GIB },
   { storage: "local-lvm", type: "lvmthin", content: "rootdir,images", enabled: 1, active: 1, shared: 0, avail: 300 * GIB, total: 400 * GIB },
 ];
@@ -184,7 +184,7 @@ export function pveAnswer(lab: Lab, method: string, pathAndQuery: string, header
     const userid = params.get("userid");
     if (!userid || userid === caller.id) return ok(tree);
     if (!can("/access", "Sys.Audit")) return denied("/access", "Sys.Audit");
-    return ok(pve.permissionsOf?.[userid] ?? {});
+    return ok(pve.permissionsOf?.[userid] ?? EVERYTHING);
   }
   if (path === "/nodes") {
     return ok(
