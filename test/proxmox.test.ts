@@ -26,6 +26,7 @@ import placement from "../checks/machine-class/placement.ts";
 import splitDns from "../checks/network/split-horizon-dns.ts";
 import siderolinkPorts from "../checks/network/siderolink-ports.ts";
 import { kitFrom } from "./harness/check-tester.ts";
+import { sample } from "./harness/pve-facts.ts";
 import { runLive, type LiveRunOptions } from "./harness/live-run.ts";
 import { startPveServer, type PveServer } from "./harness/pve-server.ts";
 import { startDnsServers } from "./harness/dns-server.ts";
@@ -87,6 +88,9 @@ describe("Proxmox checks against the loopback HTTPS PVE", () => {
 
   it.each(TLS_MODES)("a healthy lab, $mode: every check passes, the provider's default VMs included, each query asked once", async (mode) => {
     const lab = healthyLab();
+    // Besides the lab's provider VMs, one whose config is exactly the provider's default (the fixture).
+    const defaultConfig = sample<Record<string, string | number>>("omni-vm-config.expected.constructed.json");
+    lab.pve!.vms.push({ vmid: 105, node: "pve2", name: String(defaultConfig.name), status: "running", tags: String(defaultConfig.tags).split(";"), config: defaultConfig });
     lab.pve!.permissionsOf = { [PROVIDER_TOKEN]: { "/": Object.fromEntries([...VM_PRIVILEGES, "Datastore.AllocateSpace", "Datastore.AllocateTemplate", "Datastore.Audit", "SDN.Use", "Sys.AccessNetwork", "Sys.Audit"].map((p) => [p, 1])) } };
     const { results } = await run(lab, { proxmox: token(mode.tls()) });
     expect(summary(results).filter((r) => !r.includes(" pass"))).toEqual(notesFor(mode));
@@ -95,6 +99,8 @@ describe("Proxmox checks against the loopback HTTPS PVE", () => {
     const requests = pve.requests.map((r) => `${r.method} ${r.path}`);
     expect(new Set(requests).size).toBe(requests.length);
     expect(requests).toContain("GET /access/permissions?userid=omni%40pve%21provider");
+    expect(requests).toContain("GET /nodes/pve2/qemu/105/config");
+    expect(of(results, "proxmox/vm-cpu")[0]!.message).toBe("4 Talos VM(s) with an x86-64-v2 capable CPU");
     // The unrelated VM 900 (kvm64, no tag, unknown to Omni) is never read.
     expect(requests.filter((r) => r.includes("/qemu/900"))).toEqual([]);
   });

@@ -59,11 +59,16 @@ testCheck(check, {
       ],
     },
     {
+      name: "a bridge no node has: one finding for the class, and nothing to edit it to but the bridge all have",
+      facts: { kit: kit(`${base}\nnetwork_bridge: vmbr9`), nodes, networks, vnets: [] },
+      results: [{ status: "fail", subject: "machine class gpu", message: "uses bridge vmbr9, which none of its nodes (pve1, pve2) has: its VMs get no network", evidence: ["bridges on pve1: vmbr0, vmbr1", "bridges on pve2: vmbr0"], fix: ["edit", "command"] }],
+    },
+    {
       name: "a PCI mapping without a device on one node, and one that does not exist",
       facts: { kit: kit(`${base}\npci_devices:\n  - mapping: rtx\n  - mapping: nic`), nodes, networks, pci: gpuMapping },
       results: [
-        { status: "fail", subject: "machine class gpu, PCI mapping nic", message: /PCI mapping nic, which does not exist/ },
         { status: "fail", subject: "machine class gpu on pve2", message: /PCI mapping rtx, which has no device on node pve2: a VM placed there cannot start/ },
+        { status: "fail", subject: "machine class gpu, PCI mapping nic", message: "passes through PCI mapping nic, which does not exist (Datacenter → Resource Mappings)" },
       ],
     },
     {

@@ -59,33 +59,44 @@ export default defineCheck({
         }
       }
       const targets = nodesFor(cls, online);
-      for (const node of targets) {
-        const interfaces = networks.values.get(node);
-        if (!interfaces) continue;
-        const bridgesHere = interfaces.filter((i) => BRIDGE_TYPES.has(i.type)).map((i) => i.iface);
-        for (const bridge of cls.bridges) {
-          if (bridgesHere.includes(bridge.name) || (vnets.ok && vnets.value.includes(bridge.name))) continue;
-          const p = problem(cls, `machine class ${cls.id} on ${node}`, bridge.path);
-          const unsure = vnets.ok ? "" : ` (SDN VNets could not be listed: ${vnets.error.describe()})`;
-          p.messages.push(`uses bridge ${bridge.name}, which node ${node} does not have${unsure}: VMs placed there get no network`);
-          p.evidence.push(`bridges on ${node}: ${bridgesHere.join(", ") || "none"}`);
-          const common = targets.length > 0 ? [...bridgesHere].find((b) => targets.every((t) => networks.values.get(t)?.some((i) => i.iface === b && BRIDGE_TYPES.has(i.type)) ?? false)) : undefined;
+      const known = targets.filter((node) => networks.values.has(node));
+      const bridgesOn = (node: string) => (networks.values.get(node) ?? []).filter((i) => BRIDGE_TYPES.has(i.type)).map((i) => i.iface);
+      // A bridge every node of the class has is the safe replacement.
+      const common = known.length > 0 ? bridgesOn(known[0]!).find((b) => known.every((node) => bridgesOn(node).includes(b))) : undefined;
+      const unsure = vnets.ok ? "" : ` (SDN VNets could not be listed: ${vnets.error.describe()})`;
+      for (const bridge of cls.bridges) {
+        if (vnets.ok && vnets.value.includes(bridge.name)) continue;
+        const missingOn = known.filter((node) => !bridgesOn(node).includes(bridge.name));
+        if (missingOn.length === 0) continue;
+        // Missing on every node (a typo, a bridge never created) is one finding for the class, not one per node.
+        const everywhere = known.length > 1 && missingOn.length === known.length;
+        for (const node of everywhere ? [undefined] : missingOn) {
+          const p = problem(cls, node ? `machine class ${cls.id} on ${node}` : `machine class ${cls.id}`, bridge.path);
+          p.messages.push(node ? `uses bridge ${bridge.name}, which node ${node} does not have${unsure}: VMs placed there get no network` : `uses bridge ${bridge.name}, which none of its nodes (${known.join(", ")}) has${unsure}: its VMs get no network`);
+          p.evidence.push(...(node ? [node] : known).map((n) => `bridges on ${n}: ${bridgesOn(n).join(", ") || "none"}`));
           const after = common ? editProviderData(cls.doc, bridge.path, common) : undefined;
           p.steps.push(
             after && common
               ? { kind: "edit", description: `use bridge ${common}, which every node of this class has`, file, destructive: false, edit: { file, before: cls.doc.file.text, after } }
-              : { kind: "manual", description: `create bridge ${bridge.name} on ${node} (System → Network), or use a bridge every node has`, destructive: false },
+              : { kind: "manual", description: `create bridge ${bridge.name} on ${node ?? known.join(", ")} (System → Network), or use a bridge every node has`, destructive: false },
           );
           if (after) p.file = file;
         }
-        for (const { mapping, path } of cls.pciMappings) {
-          if (!pci.ok) continue;
-          const found = pci.value.find((m) => m.id === mapping);
-          if (found && mappingNodes(found.map).has(node)) continue;
-          const p = problem(cls, found ? `machine class ${cls.id} on ${node}` : `machine class ${cls.id}, PCI mapping ${mapping}`, path);
-          p.messages.push(found ? `passes through PCI mapping ${mapping}, which has no device on node ${node}: a VM placed there cannot start` : `passes through PCI mapping ${mapping}, which does not exist (Datacenter → Resource Mappings)`);
-          p.evidence.push(found ? `mapping ${mapping}: ${found.map.join(" | ")}` : `PCI mappings: ${pci.value.map((m) => m.id).join(", ") || "none"}`);
-          p.steps.push({ kind: "manual", description: found ? `add ${node}'s device to mapping ${mapping}, or pin the class to a node that has it (node: in the providerdata)` : `create the PCI mapping ${mapping} (Datacenter → Resource Mappings), or correct the name in ${file}`, destructive: false });
+      }
+      for (const { mapping, path } of pci.ok ? cls.pciMappings : []) {
+        const found = pci.ok ? pci.value.find((m) => m.id === mapping) : undefined;
+        if (!found) {
+          const p = problem(cls, `machine class ${cls.id}, PCI mapping ${mapping}`, path);
+          p.messages.push(`passes through PCI mapping ${mapping}, which does not exist (Datacenter → Resource Mappings)`);
+          p.evidence.push(`PCI mappings: ${pci.ok ? pci.value.map((m) => m.id).join(", ") || "none" : "unknown"}`);
+          p.steps.push({ kind: "manual", description: `create the PCI mapping ${mapping} (Datacenter → Resource Mappings), or correct the name in ${file}`, destructive: false });
+          continue;
+        }
+        for (const node of targets.filter((n) => !mappingNodes(found.map).has(n))) {
+          const p = problem(cls, `machine class ${cls.id} on ${node}`, path);
+          p.messages.push(`passes through PCI mapping ${mapping}, which has no device on node ${node}: a VM placed there cannot start`);
+          p.evidence.push(`mapping ${mapping}: ${found.map.join(" | ")}`);
+          p.steps.push({ kind: "manual", description: `add ${node}'s device to mapping ${mapping}, or pin the class to a node that has it (node: in the providerdata)`, destructive: false });
         }
       }
       if (cls.pciMappings.length > 0 && !pci.ok) findings.push({ status: pci.error.status, subject: `machine class ${cls.id}`, message: `its PCI mappings could not be checked: ${pci.error.describe()}` });

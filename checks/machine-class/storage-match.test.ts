@@ -75,6 +75,11 @@ testCheck(check, {
       ],
     },
     {
+      name: "no match on any node (a typo): one finding for the class",
+      facts: { kit: workers('name == "local_lvm"'), nodes: twoNodes, storages: healthy },
+      results: [{ status: "fail", subject: "machine class workers", message: /matches no storage on any node it may use \(pve1, pve2\)/, evidence: [/local_lvm/, /storages on pve1/, /storages on pve2/], satisfies: selectsInEdit('name == "local-lvm"') }],
+    },
+    {
       name: "a real storage list: the selector picks the disabled lvmthin",
       facts: { kit: workers('name == "local-lvm"'), nodes: [node("pve")], storages: perSubject({ pve: realList }) },
       results: [{ status: "fail", subject: "machine class workers on pve", message: /would put the disk on local-lvm, which is disabled on this node/, fix: ["manual"] }],

@@ -75,12 +75,26 @@ export default defineCheck({
       const targets = nodesFor(cls, online).filter((n) => lists.has(n));
       for (const disk of cls.disks) {
         const location = cls.doc.providerData?.locate(disk.path);
+        const diskName = `machine class ${cls.id}${disk.label === "disk" ? "" : ` (${disk.label})`}`;
+        // A selector that matches nothing anywhere (a typo, a storage that was renamed) is one finding, not one per node.
+        const choices = new Map(targets.map((node) => [node, chooseDiskStorage(disk.selector, node, lists.get(node)!)]));
+        const unmatched = targets.filter((node) => choices.get(node)?.matches.length === 0 && choices.get(node)?.errors.length === 0);
+        if (targets.length > 1 && unmatched.length === targets.length) {
+          findings.push({
+            subject: diskName,
+            ...(location ? { location } : {}),
+            message: `its selector matches no storage on any node it may use (${targets.join(", ")}): the provider fails with "no matches for the condition" and the cluster stays in SCALING_UP`,
+            evidence: [`storage_selector: ${disk.selector}`, ...targets.map((node) => `storages on ${node}, in the order Proxmox lists them: ${describe(lists.get(node)!)}`)],
+            fix: selectorFix(cls, disk, targets, lists),
+          });
+          continue;
+        }
         for (const node of targets) {
           const list = lists.get(node)!;
-          const choice = chooseDiskStorage(disk.selector, node, list);
+          const choice = choices.get(node);
           // A selector that does not compile is machine-class/storage-selector's finding.
           if (!choice) continue;
-          const subject = `machine class ${cls.id}${disk.label === "disk" ? "" : ` (${disk.label})`} on ${node}`;
+          const subject = `${diskName} on ${node}`;
           const base = { subject, ...(location ? { location } : {}) };
           const evidence = [`storage_selector: ${disk.selector}`, `storages on ${node}, in the order Proxmox lists them: ${describe(list)}`];
           if (choice.errors.length > 0) {

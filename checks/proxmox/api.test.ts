@@ -1,3 +1,5 @@
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
 import check from "./api.ts";
 import { testCheck } from "../../test/harness/check-tester.ts";
 import { node } from "../../test/harness/pve-facts.ts";
@@ -44,3 +46,29 @@ testCheck(check, {
 function expectIn(text: string, part: string): void {
   if (!text.includes(part)) throw new Error(`${JSON.stringify(text)} lacks ${part}`);
 }
+
+describe("every error reply of reference/proxmox.md §2.3 gets a plain cause", () => {
+  interface ErrorCase {
+    name: string;
+    status: number;
+    statusLine: string;
+    headers: Record<string, string>;
+    body: unknown;
+  }
+  const cases = (JSON.parse(readFileSync(new URL("../../fixtures/samples/proxmox/errors.constructed.json", import.meta.url), "utf8")) as { cases: ErrorCase[] }).cases;
+  const extra: ErrorCase[] = [
+    ...["no such token 'doctor' for user 'omni@pve'", "user 'omni@pve' is disabled", "token 'doctor' access expired", "no tokenid specified"].map((reason) => ({ name: reason, status: 401, statusLine: `401 ${reason}`, headers: {}, body: "" })),
+    { name: "missing pool", status: 403, statusLine: "403 Permission check failed (pool 'omni' does not exist)", headers: { "Content-Type": "application/json;charset=UTF-8" }, body: { data: null } },
+    { name: "bare 403", status: 403, statusLine: "403 Permission check failed", headers: { "Content-Type": "application/json;charset=UTF-8" }, body: { data: null } },
+    { name: "596", status: 596, statusLine: "596 Connection timed out", headers: {}, body: "" },
+  ];
+  it.each([...cases, ...extra].filter((c) => c.status === 401 || c.status === 403 || c.status >= 595).map((c) => [c.name, c] as const))("%s", (_name, c) => {
+    const answer = { status: c.status, statusText: c.statusLine.replace(/^\d+ /, ""), contentType: c.headers["Content-Type"] ?? null, body: typeof c.body === "string" ? c.body : JSON.stringify(c.body) };
+    const error = classifyPveAnswer("GET /nodes", answer, new Error(String(c.status)));
+    expect(error.kind).toBe(c.status >= 595 ? "unreachable" : "auth");
+    expect(error.message).toBe(`GET /nodes: ${c.statusLine}`);
+    expect(error.advice).toBeTruthy();
+    const fallback = ["Proxmox refused the credentials: check the token id (USER@REALM!TOKENID) and its secret", "the credentials lack a permission for this call: grant it with pveum acl modify"];
+    if (c.name !== "bare 403") expect(fallback).not.toContain(error.advice);
+  });
+});

@@ -141,6 +141,8 @@ export function classifyPveAnswer(what: string, answer: HttpAnswer | undefined, 
   if (answer.status === 403) {
     const denied = /Permission check failed \(([^,]+), ([^)]+)\)/.exec(reason);
     if (/not available with API token/i.test(reason)) return new SourceError("pve", "auth", `${what}: ${status}`, "this call needs a password login, not an API token");
+    const pool = /pool '([^']+)' does not exist/.exec(reason)?.[1];
+    if (pool) return new SourceError("pve", "auth", `${what}: ${status}`, `the pool ${pool} does not exist: create it (Datacenter → Permissions → Pools) or stop asking for it`);
     const advice = denied ? `grant ${denied[2]!.split("|").join(" or ")} on ${denied[1]} to these credentials` : "the credentials lack a permission for this call: grant it with pveum acl modify";
     return new SourceError("pve", "auth", `${what}: ${status}`, advice);
   }
