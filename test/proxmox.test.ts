@@ -293,6 +293,23 @@ describe("split-horizon DNS over real UDP, with the Proxmox nodes' resolvers fro
   });
 });
 
+describe("the SideroLink host from Omni when the kit has no Omni compose file", () => {
+  it("asks omnictl for the advertised URL, then the nodes' resolvers over UDP", async () => {
+    const lab = healthyLab();
+    lab.pve!.vms = [];
+    const pve = await startPveServer(lab);
+    const dns = await startDnsServers(lab);
+    const fakes = installFakeTools(lab, { tools: ["omnictl"] });
+    try {
+      const { results } = await runLive([splitDns as Check], { proxmox: { url: pve.url, tokenId: TOKEN_ID, tokenSecret: TOKEN_SECRET, ca: pve.certFile }, env: { ...fakes.env, OMNI_DOCTOR_DNS_PORT: String(dns.port) }, probeTimeoutMs: 500 });
+      expect(results).toMatchObject([{ status: "pass", message: "2 resolver(s) on 2 node(s) answer omni.lab.example with a reachable address" }]);
+      expect(fakes.calls().map((c) => c.argv[1])).toContain("SiderolinkAPIConfigs.omni.sidero.dev");
+    } finally {
+      await Promise.all([pve.close(), dns.close()]);
+    }
+  });
+});
+
 describe("Omni's ports over real TCP", () => {
   it("a listening port passes, a closed one is refused and fails", async () => {
     const open = await listen();
