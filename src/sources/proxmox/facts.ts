@@ -298,7 +298,8 @@ export const pciMappings = defineFact<PciMapping[]>({
   resolve: async (ctx) => {
     const kit = await ctx.tryFact(kitFact);
     if (!kit.ok || !providerClasses(kit.value).some((cls) => cls.pciMappings.length > 0)) return [];
-    return get(ctx, "GET /cluster/mapping/pci", z.array(pciMapping), (api) => api.cluster.mapping.pci.$get());
+    const what = "GET /cluster/mapping/pci";
+    return notFilteredAway(ctx, what, await get(ctx, what, z.array(pciMapping), (api) => api.cluster.mapping.pci.$get()), "/mapping/pci", ["Mapping.Audit"]);
   },
 });
 
