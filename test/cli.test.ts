@@ -17,6 +17,7 @@ import { talos } from "./harness/lab/talos.ts";
 import { omni } from "./harness/lab/omni.ts";
 import { providerVm } from "./harness/lab/pve.ts";
 import type { Lab } from "./harness/lab/model.ts";
+import { listen, type Listener } from "./harness/tcp-ports.ts";
 
 const DEMO = "fixtures/demo-lab";
 const DEMO_REPLAY = ["check", DEMO, "--replay", `${DEMO}/recording`];
@@ -169,6 +170,7 @@ describe("a live run against the harness: fakes on PATH, real kubectl, HTTPS PVE
   let dns: DnsServers;
   let lab: Lab;
   let kit: string;
+  let omniPorts: Listener[];
 
   beforeAll(async () => {
     lab = healthyLab();
@@ -182,10 +184,16 @@ describe("a live run against the harness: fakes on PATH, real kubectl, HTTPS PVE
     kubeServer = await startKubeServer(lab, { token: "lab-token" });
     dns = await startDnsServers(lab);
     kit = tempDir();
-    writeFileSync(join(kit, "compose.yaml"), "services:\n  omni:\n    image: ghcr.io/siderolabs/omni:v1.10.4\n    command:\n      - --machine-api-advertised-url=https://omni.lab.example:8090/\n");
+    // Omni's ports, published on loopback so the port probes connect for real.
+    omniPorts = await Promise.all([listen(), listen(), listen()]);
+    const [api, machineApi, k8sProxy] = omniPorts.map((l) => l.port);
+    writeFileSync(
+      join(kit, "compose.yaml"),
+      `services:\n  omni:\n    image: ghcr.io/siderolabs/omni:v1.10.4\n    ports: ["127.0.0.1:${api}:${api}", "127.0.0.1:${machineApi}:${machineApi}", "127.0.0.1:${k8sProxy}:${k8sProxy}", "127.0.0.1:50180:50180/udp"]\n    command:\n      - --advertised-api-url=https://omni.lab.example:${api}/\n      - --machine-api-advertised-url=https://omni.lab.example:${machineApi}/\n      - --advertised-kubernetes-proxy-url=https://omni.lab.example:${k8sProxy}/\n      - --siderolink-wireguard-advertised-addr=127.0.0.1:50180\n`,
+    );
   });
   afterAll(async () => {
-    await Promise.all([pve.close(), kubeServer.close(), dns.close()]);
+    await Promise.all([pve.close(), kubeServer.close(), dns.close(), ...omniPorts.map((l) => l.close())]);
   });
 
   function env(fakesPath: string, extra: Record<string, string> = {}) {
@@ -226,7 +234,7 @@ describe("a live run against the harness: fakes on PATH, real kubectl, HTTPS PVE
     expect(kubeServer.lists().filter((p) => p === "/api/v1/nodes")).toHaveLength(1);
 
     const recorded = readdirSync(recording).sort();
-    expect(recorded).toEqual(["dns", "kube", "omni", "pve", "recording.yaml", "talos"]);
+    expect(recorded).toEqual(["dns", "kube", "net", "omni", "pve", "recording.yaml", "talos"]);
     const allText = readdirSync(recording, { recursive: true })
       .map((f) => join(recording, String(f)))
       .filter((f) => statSync(f).isFile())
@@ -237,6 +245,33 @@ describe("a live run against the harness: fakes on PATH, real kubectl, HTTPS PVE
     const replay = await runCli(["check", kit, "--format", "json", "--replay", recording]);
     const replayed = parseReport(replay.stdout);
     expect(replayed.results.map((r) => [r.check, r.status, r.subject, r.message])).toEqual(report.results.map((r) => [r.check, r.status, r.subject, r.message]));
+  });
+
+  it("TLS verification turned off is a proxmox/api warning in the report, not only in the header", async () => {
+    const fakes = installFakeTools(lab);
+    const { PROXMOX_CA: _ca, ...insecure } = env(fakes.binDir, { PROXMOX_INSECURE: "1" });
+    const json = await runCli(["check", kit, "--format", "json", "--only", "proxmox/api"], { env: insecure });
+    expect(parseReport(json.stdout).results).toMatchObject([{ check: "proxmox/api", status: "warn", severity: "warning", message: expect.stringMatching(/TLS verification is off/) }]);
+    const human = await runCli(["check", kit, "--only", "proxmox/api"], { env: insecure });
+    expect(human.stdout).toMatch(/TLS NOT verified \(insecure\)/);
+  });
+
+  it("a slow Proxmox node hits --timeout: its results are errors, the run ends soon after, exit 2", async () => {
+    const fakes = installFakeTools(lab);
+    const slow: Lab = JSON.parse(JSON.stringify(lab));
+    slow.pve!.nodes[1]!.delayMs = 5000;
+    pve.setLab(slow);
+    try {
+      const result = await runCli(["check", kit, "--format", "json", "--only", "proxmox,machine-class", "--timeout", "1"], { env: env(fakes.binDir) });
+      expect(result.exitCode).toBe(2);
+      const report = parseReport(result.stdout);
+      expect(report.results.filter((r) => r.status === "error").map((r) => r.subject)).toEqual(expect.arrayContaining(["VM 103 (lab-workers-x3) on pve2"]));
+      expect(report.results.find((r) => r.check === "proxmox/vm-cpu" && r.subject?.includes("VM 102"))!.status).toBe("fail");
+      // Nothing may keep the process alive after the report: well under the 5 s the node takes.
+      expect(result.durationMs).toBeLessThan(4500);
+    } finally {
+      pve.setLab(lab);
+    }
   });
 
   it("--offline starts no process and opens no socket", async () => {
@@ -300,7 +335,7 @@ describe("Omni and Talos at scale, drift, expired logins, the detected Omni vers
     expect(new Set(perType).size).toBe(perType.length);
     expect(perType.sort()).toEqual(["get addresses", "get etcdmembers", "get kubespanpeerstatuses", "get machinestatuses", "get versions", "get volumestatuses", "service"]);
     const omniCalls = calls.filter((c) => c.startsWith("omnictl"));
-    for (const call of omniCalls) expect(call).toMatch(/^omnictl get [A-Z][A-Za-z]+\.(omni|system)\.sidero\.dev --output json$/);
+    for (const call of omniCalls) expect(call).toMatch(/^omnictl get [A-Z][A-Za-z]+\.(omni|system)\.sidero\.dev( --namespace [a-z-]+)? --output json$/);
     expect(new Set(calls).size).toBe(calls.length);
     const pveRequests = pve.requests.map((r) => `${r.method} ${r.path}`);
     expect(new Set(pveRequests).size).toBe(pveRequests.length);

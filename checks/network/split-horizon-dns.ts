@@ -1,6 +1,7 @@
 import { defineCheck, skip, pass, type Finding } from "../../src/engine/check.ts";
 import { nodeResolvers } from "../../src/sources/proxmox/facts.ts";
-import { siderolinkAnswers, siderolinkHost } from "../../src/sources/net/facts.ts";
+import { omniEndpoints, siderolinkAnswers, siderolinkHost } from "../../src/sources/net/facts.ts";
+import { optional } from "../../src/engine/fact.ts";
 import { inCidr, isPrivateIPv4 } from "../../src/util/ip.ts";
 import type { Fix } from "../../src/model/result.ts";
 
@@ -24,10 +25,14 @@ export default defineCheck({
     ],
     fixable: ["manual"],
   },
-  facts: { host: siderolinkHost, resolvers: nodeResolvers, answers: siderolinkAnswers },
-  run({ host, resolvers, answers }) {
+  facts: { host: siderolinkHost, resolvers: nodeResolvers, answers: siderolinkAnswers, endpoints: optional(omniEndpoints) },
+  run({ host, resolvers, answers, endpoints }) {
     if (!host) return [skip("no SideroLink host known (no Omni compose file in the kit, and Omni could not tell)")];
     const findings: Finding[] = [];
+    // Omni's LAN address: from the kit, else what a LAN resolver of some node answers. It shows the split-horizon record exists.
+    const kitLan = endpoints.ok && endpoints.value?.lanAddress && isPrivateIPv4(endpoints.value.lanAddress.ip) ? endpoints.value.lanAddress : undefined;
+    const answeredLan = [...answers.values.values()].flat().flatMap((a) => a.answer.addresses).find(isPrivateIPv4);
+    const lan = kitLan ?? (answeredLan ? { ip: answeredLan, from: "another node's resolver" } : undefined);
     for (const [node, error] of resolvers.errors) {
       findings.push({ status: error.status, subject: `Proxmox node ${node}`, message: `its resolvers could not be read: ${error.describe()}` });
     }
@@ -43,14 +48,20 @@ export default defineCheck({
         if (tailscale.length > 0) {
           findings.push({ subject, evidence, message: `answers ${host.host} with the Tailscale address ${tailscale.join(", ")}; fresh VMs are not on the tailnet and cannot register with Omni`, fix: fixFor(node, host.host) });
         } else if (answer.rcode === "TIMEOUT") {
-          findings.push({ subject, evidence, message: `did not answer for ${host.host} in time; VMs using it cannot find Omni`, fix: fixFor(node, host.host) });
+          findings.push({ subject, evidence, message: `timed out: no answer for ${host.host} within the DNS timeout; VMs using it cannot find Omni`, fix: fixFor(node, host.host) });
         } else if (answer.rcode === "NXDOMAIN" || (answer.rcode === "NOERROR" && answer.addresses.length === 0)) {
           const why = PUBLIC_RESOLVERS.has(server) ? "is a public resolver and has no record for the LAN name" : "has no record for it";
           findings.push({ subject, evidence, message: `${why} (${answer.rcode === "NXDOMAIN" ? "NXDOMAIN" : "empty answer"} for ${host.host}); VMs using it cannot find Omni`, fix: fixFor(node, host.host) });
         } else if (answer.rcode !== "NOERROR") {
           findings.push({ subject, evidence, message: `answered ${answer.rcode} for ${host.host}`, fix: fixFor(node, host.host) });
         } else if (PUBLIC_RESOLVERS.has(server) && !answer.addresses.some(isPrivateIPv4)) {
-          findings.push({ severity: "warning", subject, evidence, message: `is a public resolver: it answers ${answer.addresses.join(", ")} and bypasses any split-horizon LAN record` , fix: fixFor(node, host.host) });
+          if (lan) {
+            findings.push({ subject, evidence: [...evidence, `Omni's LAN address ${lan.ip} (from ${lan.from})`], message: `is a public resolver: it answers ${answer.addresses.join(", ")} and lacks the LAN record (${lan.ip}), so VMs using it try to reach Omni the public way`, fix: fixFor(node, host.host) });
+          } else {
+            findings.push({ severity: "warning", subject, evidence, message: `is a public resolver: it answers ${answer.addresses.join(", ")} and bypasses any split-horizon LAN record`, fix: fixFor(node, host.host) });
+          }
+        } else if (kitLan && answer.addresses.some(isPrivateIPv4) && !answer.addresses.includes(kitLan.ip)) {
+          findings.push({ severity: "warning", subject, evidence: [...evidence, `Omni's LAN address ${kitLan.ip} (from ${kitLan.from})`], message: `answers ${answer.addresses.join(", ")} for ${host.host}, but the kit publishes Omni on ${kitLan.ip}`, fix: fixFor(node, host.host) });
         }
       }
     }

@@ -5,7 +5,7 @@ import { testCheck } from "../../test/harness/check-tester.ts";
 import { clusterVm, qemuConfig } from "../../src/sources/proxmox/responses.ts";
 import { SourceError } from "../../src/sources/source-error.ts";
 
-const vm = (vmid: number, node = "pve1") => clusterVm.parse({ vmid, node, type: "qemu", name: `lab-workers-${vmid}`, status: "running", tags: "go-proxmox+cloud-init;machine-request.lab-workers", template: 0 });
+const vm = (vmid: number, node = "pve1") => ({ ...clusterVm.parse({ vmid, node, type: "qemu", name: `lab-workers-${vmid}`, status: "running", tags: "go-proxmox+cloud-init;machine-request.lab-workers", template: 0 }), identifiedBy: "tagged machine-request.lab-workers by the Omni provider" });
 const configs = (entries: Record<number, Record<string, unknown>>, errors: Record<number, SourceError> = {}) => ({
   values: new Map(Object.entries(entries).map(([id, c]) => [id, qemuConfig.parse(c)])),
   errors: new Map(Object.entries(errors)),
@@ -37,6 +37,11 @@ testCheck(check, {
           },
         },
       ],
+    },
+    {
+      name: "a stopped VM is started, not rebooted",
+      facts: { vms: [{ ...vm(108), status: "stopped" }], configs: configs({ 108: { cpu: "qemu64" } }) },
+      results: [{ status: "fail", fix: ["api", "api"], satisfies: (r) => { const step = r.fix!.steps[1]!; if (step.kind !== "api" || step.path !== "/nodes/pve1/qemu/108/status/start" || step.equivalent?.join(" ") !== "qm start 108") throw new Error(JSON.stringify(step)); } }],
     },
     { name: "no cpu set: Proxmox defaults to kvm64", facts: { vms: [vm(106)], configs: configs({ 106: { cores: 2 } }) }, results: [{ status: "fail", message: /kvm64 \(Proxmox default/, evidence: ["cpu: (not set)"] }] },
     {

@@ -1,5 +1,5 @@
 import { defineCheck, pass, skip, type Finding } from "../../src/engine/check.ts";
-import { talosVmConfigs, talosVms } from "../../src/sources/proxmox/facts.ts";
+import { NO_TALOS_VMS, talosVmConfigs, talosVms } from "../../src/sources/proxmox/facts.ts";
 
 /** QEMU CPU models without the x86-64-v2 features Talos' amd64 images need (reference/talos.md §7). */
 const BELOW_V2 = new Set(["486", "athlon", "core2duo", "coreduo", "kvm32", "kvm64", "pentium", "pentium2", "pentium3", "phenom", "qemu32", "qemu64", "conroe", "penryn", "opteron_g1", "opteron_g2", "opteron_g3"]);
@@ -43,7 +43,7 @@ export default defineCheck({
   },
   facts: { vms: talosVms, configs: talosVmConfigs },
   run({ vms, configs }) {
-    if (vms.length === 0) return [skip("no Talos VMs (tagged machine-request.* by the Omni provider) on this Proxmox")];
+    if (vms.length === 0) return [skip(NO_TALOS_VMS)];
     const findings: Finding[] = [];
     for (const vm of vms) {
       const id = String(vm.vmid);
@@ -60,12 +60,15 @@ export default defineCheck({
       findings.push({
         subject,
         message: `runs CPU model ${verdict.model}, which lacks x86-64-v2: Talos stops in its initramfs ("x86_64 microarchitecture level 2 or higher is required, halting")`,
-        evidence: [`cpu: ${config?.cpu ?? "(not set)"}`],
+        evidence: [`cpu: ${config?.cpu ?? "(not set)"}`, `Talos VM: ${vm.identifiedBy}`],
         fix: {
           summary: `Set the CPU type to ${RECOMMENDED} (or host) and restart the VM`,
           steps: [
             { kind: "api", description: `set the CPU type of VM ${vm.vmid}`, method: "PUT", path: `${path}/config`, parameters: { cpu: RECOMMENDED }, equivalent: ["qm", "set", id, "--cpu", RECOMMENDED], destructive: false },
-            { kind: "api", description: `restart VM ${vm.vmid} so the new CPU type applies`, method: "POST", path: `${path}/status/reboot`, parameters: {}, equivalent: ["qm", "reboot", id], destructive: false },
+            // A running VM keeps its CPU until QEMU restarts; a stopped one only needs starting.
+            vm.status === "stopped"
+              ? { kind: "api", description: `start VM ${vm.vmid} with the new CPU type`, method: "POST", path: `${path}/status/start`, parameters: {}, equivalent: ["qm", "start", id], destructive: false }
+              : { kind: "api", description: `restart VM ${vm.vmid} so the new CPU type applies`, method: "POST", path: `${path}/status/reboot`, parameters: {}, equivalent: ["qm", "reboot", id], destructive: false },
           ],
         },
       });

@@ -23,10 +23,9 @@ import type { Transport } from "../sources/transport.ts";
 import { detectOmniVersion } from "../sources/omni/facts.ts";
 import { SourceError } from "../sources/source-error.ts";
 import { omniKubeContext } from "../sources/kube/kubectl.ts";
-import { fromEnv, fromProviderConfig, providerConfigSchema, resolveProxmoxSettings, type ProxmoxInput } from "../sources/proxmox/settings.ts";
+import { fromEnv, fromProviderConfig, kitProviderConfigs, resolveProxmoxSettings, type ProxmoxInput } from "../sources/proxmox/settings.ts";
 import type { ProxmoxAvailability } from "../sources/proxmox/client.ts";
-import { filesOfKind, type Kit } from "../sources/kit/kit.ts";
-import { docValue, isRecord } from "../sources/kit/yaml-file.ts";
+import type { Kit } from "../sources/kit/kit.ts";
 import { FORMATS, type Format } from "../report/report.ts";
 import { NEWEST_KNOWN_OMNI, VERSION } from "../version.ts";
 import { UsageError } from "./usage-error.ts";
@@ -111,18 +110,6 @@ function proxmoxFlags(o: CommonOptions): ProxmoxInput {
   return input;
 }
 
-/** The provider's config.yaml files in the kit, as Proxmox settings candidates. */
-function kitProxmoxCandidates(kit: Kit): Array<{ from: string; input: ProxmoxInput }> {
-  return filesOfKind(kit, "provider-config").flatMap((file) =>
-    file.docs.flatMap((doc) => {
-      const value = docValue(doc);
-      if (!isRecord(value)) return [];
-      const block = providerConfigSchema.safeParse(value.proxmox);
-      return block.success ? [{ from: file.path, input: fromProviderConfig(block.data) }] : [];
-    }),
-  );
-}
-
 function configProxmox(config: DoctorConfig): ProxmoxInput {
   const p = config.proxmox;
   if (!p) return {};
@@ -154,7 +141,7 @@ function proxmoxAvailability(o: CommonOptions, config: DoctorConfig, configFile:
   }
   let kitCandidates: Array<{ from: string; input: ProxmoxInput }> = [];
   try {
-    kitCandidates = kitProxmoxCandidates(kit());
+    kitCandidates = kitProviderConfigs(kit());
   } catch {
     // An unreadable kit is reported by the file checks; here it only means no candidates.
   }

@@ -30,7 +30,7 @@ export class LabTransport implements Transport {
         return answer as AnswerOf<R>;
       }
       case "http": {
-        const { delayMs: _delay, ...answer } = pveAnswer(this.lab, request.method, request.path, request.headers);
+        const { delayMs: _delay, ...answer } = pveAnswer(this.lab, request.method, request.path, request.headers, request.body);
         return answer as AnswerOf<R>;
       }
       case "dns":

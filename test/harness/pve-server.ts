@@ -5,7 +5,7 @@
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Lab } from "./lab/model.ts";
-import { authorized, pveAnswer, type PveReply } from "./lab/pve.ts";
+import { authenticate, pveAnswer, type PveReply } from "./lab/pve.ts";
 import { pveMutation } from "./lab/mutations.ts";
 import { testCertificate } from "./tls.ts";
 
@@ -29,11 +29,13 @@ export async function startPveServer(initial: Lab, options: { latencyMs?: number
     req.on("end", () => {
       const path = (req.url ?? "/").replace(/^\/api2\/json/, "");
       const method = req.method ?? "GET";
+      const body = Buffer.concat(chunks).toString("utf8");
+      const headers = req.headers as Record<string, string>;
       requests.push({ method, path });
-      const denied = lab.pve ? authorized(lab.pve, req.headers as Record<string, string>) : undefined;
-      const mutation = denied ? undefined : pveMutation(lab, method, path, Buffer.concat(chunks).toString("utf8"));
+      const caller = lab.pve ? authenticate(lab.pve, method, headers) : undefined;
+      const mutation = caller && !("status" in caller) ? pveMutation(lab, method, path, body) : undefined;
       if (mutation) lab = mutation.lab;
-      const reply: PveReply = mutation?.answer ?? pveAnswer(lab, method, path, req.headers as Record<string, string>);
+      const reply: PveReply = mutation?.answer ?? pveAnswer(lab, method, path, headers, body);
       const send = () => {
         res.statusCode = reply.status;
         res.statusMessage = reply.statusText;

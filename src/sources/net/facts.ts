@@ -6,8 +6,11 @@ import { envValue } from "../kit/env-file.ts";
 import { siderolinkApiUrl } from "../omni/facts.ts";
 import { nodeResolvers, type PerSubject } from "../proxmox/facts.ts";
 import { SourceError, isSourceError } from "../source-error.ts";
-import type { DnsAnswer } from "../transport.ts";
+import type { DnsAnswer, TcpAnswer } from "../transport.ts";
 import type { Kit } from "../kit/kit.ts";
+import type { ComposeService } from "../kit/compose.ts";
+import { isPrivateIPv4 } from "../../util/ip.ts";
+import net from "node:net";
 
 export interface SiderolinkHost {
   host: string;
@@ -48,6 +51,88 @@ export function siderolinkHostFromKit(kit: Kit): SiderolinkHost | undefined {
   }
   return undefined;
 }
+
+/** Where Omni listens for the VMs and for people, as the kit publishes it. */
+export interface OmniEndpoints {
+  /** Omni's LAN address: the WireGuard advertised address, the host IP its ports are published on, or HOST_IP. */
+  lanAddress: { ip: string; from: string } | undefined;
+  /** TCP ports of the advertised URLs (Omni's defaults where the kit does not say). */
+  tcp: Array<{ port: number; what: string; from: string }>;
+  /** The SideroLink WireGuard port (UDP) and whether compose publishes it; undefined when the kit has no Omni service. */
+  wireguard: { port: number; published: boolean; from: string } | undefined;
+}
+
+const TCP_ENDPOINTS: Array<{ flags: string[]; port: number; what: string }> = [
+  { flags: ["--advertised-api-url"], port: 443, what: "Omni API and UI" },
+  { flags: ["--machine-api-advertised-url", "--siderolink-api-advertised-url"], port: 8090, what: "SideroLink machine API" },
+  { flags: ["--advertised-kubernetes-proxy-url"], port: 8100, what: "Kubernetes proxy" },
+];
+const WIREGUARD_FLAG = "--siderolink-wireguard-advertised-addr";
+const DEFAULT_WIREGUARD_PORT = 50180;
+
+function portOf(url: string, fallback: number): number | undefined {
+  try {
+    const parsed = new URL(/^[a-z]+:\/\//i.test(url) ? url : `https://${url}`);
+    return parsed.port ? Number(parsed.port) : fallback;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Compose `ports:` entries as host IP, host port and protocol (short `IP:HOST:CONTAINER/proto` and long forms). */
+function publishedPorts(service: ComposeService, kit: Kit): Array<{ ip: string | undefined; port: number; protocol: string }> {
+  const envs = envFilesFor(kit, service.file.path);
+  const ports = Array.isArray(service.value.ports) ? service.value.ports : [];
+  return ports.flatMap((entry) => {
+    if (typeof entry === "object" && entry !== null) {
+      const long = entry as Record<string, unknown>;
+      const port = Number(interpolate(String(long.published ?? long.target ?? ""), envs));
+      return Number.isInteger(port) ? [{ ip: typeof long.host_ip === "string" ? interpolate(long.host_ip, envs) : undefined, port, protocol: String(long.protocol ?? "tcp") }] : [];
+    }
+    const [spec = "", protocol = "tcp"] = interpolate(String(entry), envs).split("/");
+    const parts = spec.split(":");
+    if (parts.length < 2) return [];
+    const port = Number(parts[parts.length - 2]);
+    const ip = parts.length >= 3 ? parts.slice(0, -2).join(":").replace(/^\[|\]$/g, "") : undefined;
+    return Number.isInteger(port) ? [{ ip, port, protocol }] : [];
+  });
+}
+
+/** Omni's service in the kit (the one with SideroLink flags), and the service whose network it uses. */
+export function omniEndpointsFromKit(kit: Kit): OmniEndpoints | undefined {
+  const services = composeServices(kit);
+  const omni = services.find((s) => [WIREGUARD_FLAG, ...TCP_ENDPOINTS.flatMap((e) => e.flags)].some((flag) => flagValue(commandArgs(s), flag) !== undefined));
+  if (!omni) return undefined;
+  const envs = envFilesFor(kit, omni.file.path);
+  const args = commandArgs(omni);
+  const valueOf = (flag: string) => {
+    const raw = flagValue(args, flag);
+    return raw === undefined ? undefined : interpolate(raw, envs);
+  };
+  const networkMode = typeof omni.value.network_mode === "string" ? omni.value.network_mode : "";
+  const sidecar = /^service:(.+)$/.exec(networkMode)?.[1];
+  const publisher = sidecar ? services.find((s) => s.file === omni.file && s.name === sidecar) : omni;
+  const published = publisher ? publishedPorts(publisher, kit) : [];
+
+  const tcp = TCP_ENDPOINTS.map(({ flags, port, what }) => {
+    const url = flags.map(valueOf).find((v) => v !== undefined);
+    return { port: (url && portOf(url, port)) || port, what, from: url ? omni.file.path : "Omni's default" };
+  });
+  const wireguardAddr = valueOf(WIREGUARD_FLAG);
+  const wireguardPort = Number(wireguardAddr?.split(":").pop()) || DEFAULT_WIREGUARD_PORT;
+  const hostNetwork = networkMode === "host" || (publisher !== undefined && publisher.value.network_mode === "host");
+  const wireguard = { port: wireguardPort, published: hostNetwork || published.some((p) => p.port === wireguardPort && p.protocol === "udp"), from: (publisher ?? omni).file.path };
+
+  const candidates = [wireguardAddr?.replace(/:\d+$/, ""), ...published.map((p) => p.ip), ...envs.map((e) => envValue(e, "HOST_IP"))];
+  const ip = candidates.find((c): c is string => c !== undefined && net.isIPv4(c) && c !== "0.0.0.0");
+  return { lanAddress: ip ? { ip, from: omni.file.path } : undefined, tcp, wireguard };
+}
+
+export const omniEndpoints = defineFact<OmniEndpoints | undefined>({
+  id: "files.omniEndpoints",
+  source: "files",
+  resolve: async (ctx) => omniEndpointsFromKit(await ctx.fact(kitFact)),
+});
 
 export const siderolinkHost = defineFact<SiderolinkHost | undefined>({
   id: "files.siderolinkHost",
@@ -90,5 +175,44 @@ export const siderolinkAnswers = defineFact<PerSubject<ResolverAnswer[]>>({
       }),
     );
     return result;
+  },
+});
+
+export interface PortProbe {
+  port: number;
+  what: string;
+  /** Where the port number came from. */
+  from: string;
+  answer: TcpAnswer;
+}
+
+export interface SiderolinkPorts {
+  /** The address probed, and where it came from. */
+  address: { ip: string; from: string };
+  tcp: PortProbe[];
+  wireguard: OmniEndpoints["wireguard"];
+}
+
+/** Omni's TCP ports on its LAN address (from the kit, else a private answer of the nodes' resolvers), connected to from here. */
+export const siderolinkPorts = defineFact<SiderolinkPorts>({
+  id: "net.siderolinkPorts",
+  source: "net",
+  alsoReads: ["files", "dns", "pve", "omni"],
+  resolve: async (ctx) => {
+    const endpoints = await ctx.tryFact(omniEndpoints);
+    const fromKit = endpoints.ok ? endpoints.value : undefined;
+    let address = fromKit?.lanAddress;
+    if (!address) {
+      const answers = await ctx.tryFact(siderolinkAnswers);
+      const lan = answers.ok ? [...answers.value.values.values()].flat().flatMap((a) => a.answer.addresses).find(isPrivateIPv4) : undefined;
+      if (lan) address = { ip: lan, from: "the Proxmox nodes' resolvers" };
+    }
+    if (!address) {
+      throw new SourceError("net", "not-configured", "Omni's LAN address is unknown", "add the kit's Omni compose file (with HOST_IP or the published ports), or a LAN DNS record for the SideroLink host");
+    }
+    const ports = fromKit?.tcp ?? TCP_ENDPOINTS.map(({ port, what }) => ({ port, what, from: "Omni's default" }));
+    const target = address;
+    const tcp = await Promise.all(ports.map(async (p) => ({ ...p, answer: await ctx.net.connect(target.ip, p.port) })));
+    return { address: target, tcp, wireguard: fromKit?.wireguard };
   },
 });

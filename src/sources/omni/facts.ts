@@ -21,6 +21,7 @@ import {
   bareVersion,
 } from "./resources.ts";
 import { SourceError } from "../source-error.ts";
+import { INFRA_PROVIDER_NAMESPACE, MACHINE_REQUEST_STATUSES, providerMachineRequestSpec, type ProviderMachineRequest } from "./provider-requests.ts";
 import type { RunContext } from "../../engine/context.ts";
 import semver from "semver";
 import type { z } from "zod";
@@ -167,4 +168,11 @@ export const etcdBackups = defineFact<EtcdBackups>({
     ]);
     return { statuses, storeError: overall[0]?.spec.configurationerror ?? "" };
   },
+});
+
+/** What the provider reported for each machine request (which VMs are Talos VMs, and their errors). */
+export const providerMachineRequests = defineFact<ProviderMachineRequest[]>({
+  id: "omni.providerMachineRequests",
+  source: "omni",
+  resolve: (ctx) => ctx.omni.get(MACHINE_REQUEST_STATUSES, providerMachineRequestSpec, { namespace: INFRA_PROVIDER_NAMESPACE }),
 });

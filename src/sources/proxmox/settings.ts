@@ -8,6 +8,8 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import type { TlsOptions } from "../transport.ts";
 import { registerSecret } from "../redact.ts";
+import { filesOfKind, type Kit } from "../kit/kit.ts";
+import { docValue, isRecord } from "../kit/yaml-file.ts";
 
 export interface ProxmoxInput {
   url?: string;
@@ -27,6 +29,7 @@ export type ProxmoxAuth = { kind: "token"; tokenId: string; tokenSecret: string 
 export interface ProxmoxSettings {
   /** `https://host:8006`, no path. */
   origin: string;
+  /** As in a URL: IPv6 addresses in brackets. */
   host: string;
   port: number;
   schema: "https" | "http";
@@ -37,6 +40,9 @@ export interface ProxmoxSettings {
   /** Where these settings came from (flags, env, omni-doctor.yaml, kit file). */
   from: string;
 }
+
+/** How the report names TLS turned off (the header and proxmox/api). */
+export const TLS_NOT_VERIFIED = "NOT verified (insecure)";
 
 export type ProxmoxResolution = { ok: true; settings: ProxmoxSettings } | { ok: false; reason: string; advice: string };
 
@@ -61,6 +67,43 @@ export function fromProviderConfig(block: z.infer<typeof providerConfigSchema>):
   if (block.realm) input.realm = block.realm;
   if (block.insecureSkipVerify !== undefined) input.insecure = block.insecureSkipVerify;
   return input;
+}
+
+/** The provider's config.yaml files in the kit, as settings candidates (in kit order). */
+export function kitProviderConfigs(kit: Kit): Array<{ from: string; input: ProxmoxInput }> {
+  return filesOfKind(kit, "provider-config").flatMap((file) =>
+    file.docs.flatMap((doc) => {
+      const value = docValue(doc);
+      if (!isRecord(value)) return [];
+      const block = providerConfigSchema.safeParse(value.proxmox);
+      return block.success ? [{ from: file.path, input: fromProviderConfig(block.data) }] : [];
+    }),
+  );
+}
+
+/** Who the provider acts as in Proxmox: its token (`user@realm!name`) or its user (`user@realm`). */
+export interface ProviderIdentity {
+  /** The id PVE uses for ACLs and `/access/permissions?userid=`. */
+  id: string;
+  /** The user part, as tasks show it in `user`. */
+  user: string;
+  /** The token name, as tasks show it in `tokenid`. */
+  token?: string;
+  /** The kit file it was read from. */
+  from: string;
+}
+
+/** The provider's identity from its config.yaml in the kit; password wins over token, as in the provider. */
+export function providerIdentityIn(kit: Kit): ProviderIdentity | undefined {
+  for (const { from, input } of kitProviderConfigs(kit)) {
+    if (input.username && input.password) {
+      const user = input.username.includes("@") ? input.username : `${input.username}@${input.realm ?? "pam"}`;
+      return { id: user, user, from };
+    }
+    const token = input.tokenId ? /^([^@\s]+@[^!\s]+)!(\S+)$/.exec(input.tokenId) : null;
+    if (token) return { id: input.tokenId!, user: token[1]!, token: token[2]!, from };
+  }
+  return undefined;
 }
 
 export function fromEnv(env: NodeJS.ProcessEnv): ProxmoxInput {
@@ -125,6 +168,9 @@ export function resolveProxmoxSettings(candidates: Array<{ from: string; input: 
   const caPath = input.ca ?? env.PROXMOX_CA;
   const fingerprint = input.fingerprint ?? env.PROXMOX_FINGERPRINT;
   if (fingerprint) {
+    if (!/^[0-9a-f]{64}$/i.test(fingerprint.replaceAll(":", ""))) {
+      return { ok: false, reason: `the Proxmox certificate fingerprint from ${input.fingerprint ? from : "PROXMOX_FINGERPRINT"} is not a SHA-256 fingerprint: ${fingerprint}`, advice: "copy it from the node (Node → System → Certificates), 32 bytes in hex, colons optional" };
+    }
     tls.fingerprint = fingerprint;
     tlsMode = "pinned fingerprint";
   } else if (caPath) {
@@ -136,7 +182,8 @@ export function resolveProxmoxSettings(candidates: Array<{ from: string; input: 
     tlsMode = "pinned CA";
   } else if (input.insecure) {
     tls.insecure = true;
-    tlsMode = "NOT verified (insecure)";
+    tlsMode = TLS_NOT_VERIFIED;
   }
-  return { ok: true, settings: { origin: `${schema}://${url.host}`, host, port, schema, auth, tls, tlsMode, from } };
+  // Proxmox listens on 8006: a URL without a port means that, not the scheme's default.
+  return { ok: true, settings: { origin: `${schema}://${host}:${port}`, host, port, schema, auth, tls, tlsMode, from } };
 }

@@ -99,15 +99,50 @@ export interface PveVm {
   tags?: string[];
   template?: boolean;
   lock?: string;
+  /** HA state when HA manages the VM (`started`...). */
+  hastate?: string;
   config: Record<string, string | number>;
+}
+
+/** A storage as `GET /nodes/{node}/storage` lists it (0/1 booleans, bytes). */
+export interface PveStorageLab {
+  storage: string;
+  type: string;
+  content: string;
+  enabled?: 0 | 1;
+  active?: 0 | 1;
+  shared?: 0 | 1;
+  avail?: number;
+  total?: number;
+}
+
+/** A task in a node's task list; the UPID is made from these fields. */
+export interface PveTaskLab {
+  type: string;
+  id: string;
+  /** `user@realm`; with `tokenid`, the token's user. */
+  user: string;
+  tokenid?: string;
+  starttime: number;
+  /** Absent while the task runs. */
+  endtime?: number;
+  /** `OK`, `WARNINGS: n` or the error text; absent while the task runs. */
+  status?: string;
 }
 
 export interface PveNodeLab {
   node: string;
-  status: "online" | "offline";
+  status: "online" | "offline" | "unknown";
   dns?: { search?: string; dns1?: string; dns2?: string; dns3?: string };
   maxmem?: number;
   mem?: number;
+  /** Default: `local` (dir, ISO) and `local-lvm` (lvmthin, VM disks). */
+  storages?: PveStorageLab[];
+  /** Default: `eno1` and the bridge `vmbr0`. */
+  networks?: Array<{ iface: string; type: string }>;
+  tasks?: PveTaskLab[];
+  /** Every answer about this node (`/nodes/{node}/...`) comes this much later. */
+  delayMs?: number;
 }
 
 export interface HttpFailure {
@@ -127,6 +162,16 @@ export interface PveLab {
   /** Credentials the server accepts; anything else gets PVE's 401. */
   tokenId?: string;
   tokenSecret?: string;
+  /** A password login `POST /access/ticket` accepts (its ticket then authorizes requests). */
+  login?: { username: string; password: string };
+  /** `GET /access/permissions` of the lab's credentials (path → privilege → 1/0); default: everything on `/`. */
+  permissions?: Record<string, Record<string, number>>;
+  /** `GET /access/permissions?userid=<id>` for other users and tokens (needs Sys.Audit on /access); default: everything on `/`. */
+  permissionsOf?: Record<string, Record<string, Record<string, number>>>;
+  /** The cluster row of `GET /cluster/status`; a lab with one node is standalone. */
+  quorate?: boolean;
+  pciMappings?: Array<{ id: string; map: string[] }>;
+  vnets?: string[];
 }
 
 export type DnsRecord = { rcode: string; addresses: string[] } | "timeout";
