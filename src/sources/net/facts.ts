@@ -1,7 +1,7 @@
 /** Facts about reaching Omni from the machines: the SideroLink host and what each node's resolvers say about it. */
 import { defineFact } from "../../engine/fact.ts";
 import { kit as kitFact } from "../kit/facts.ts";
-import { commandArgs, composeServices, envFilesFor, flagValue, interpolate } from "../kit/compose.ts";
+import { commandArgs, composeServices, flagValue, interpolate } from "../kit/compose.ts";
 import { envValue } from "../kit/env-file.ts";
 import { siderolinkApiUrl } from "../omni/facts.ts";
 import { nodeResolvers, type PerSubject } from "../proxmox/facts.ts";
@@ -34,7 +34,7 @@ export function siderolinkHostFromKit(kit: Kit): SiderolinkHost | undefined {
     for (const service of composeServices(kit)) {
       const raw = flagValue(commandArgs(service), flag);
       if (!raw) continue;
-      const url = interpolate(raw, envFilesFor(kit, service.file.path));
+      const url = interpolate(raw, service.project.env);
       const host = hostOf(url);
       if (host) return { host, url, from: service.file.path };
     }
