@@ -180,7 +180,10 @@ describe("a live run against the harness: fakes on PATH, real kubectl, HTTPS PVE
     kubeServer = await startKubeServer(lab, { token: "lab-token" });
     dns = await startDnsServers(lab);
     kit = tempDir();
-    writeFileSync(join(kit, "compose.yaml"), "services:\n  omni:\n    image: ghcr.io/siderolabs/omni:v1.10.4\n    command:\n      - --machine-api-advertised-url=https://omni.lab.example:8090/\n");
+    writeFileSync(
+      join(kit, "compose.yaml"),
+      "services:\n  omni:\n    image: ghcr.io/siderolabs/omni:v1.10.4\n    devices: [/dev/net/tun]\n    cap_add: [NET_ADMIN]\n    volumes: [./etcd:/_out/etcd]\n    command:\n      - --machine-api-advertised-url=https://omni.lab.example:8090/\n      - --sqlite-storage-path=/_out/etcd/omni.db\n      - --initial-users=admin@lab.example\n",
+    );
   });
   afterAll(async () => {
     await Promise.all([pve.close(), kubeServer.close(), dns.close()]);

@@ -10,7 +10,7 @@
  */
 import { isMap, isScalar, isSeq, type Document, type Node, type Scalar } from "yaml";
 import type { Location } from "../../model/result.ts";
-import { docValue, isRecord, locationAt, locationOf, nodeAt } from "./yaml-file.ts";
+import { docValue, isRecord, keyNodeAt, locationAt, locationOf, nodeAt } from "./yaml-file.ts";
 import type { Kit, KitYamlFile } from "./kit.ts";
 import { filesOfKind } from "./kit.ts";
 import { envEntry, envValueLocation, type EnvEntry, type EnvFile } from "./env-file.ts";
@@ -28,8 +28,10 @@ export interface ComposeService {
   file: KitYamlFile;
   name: string;
   value: Record<string, unknown>;
-  /** Where a path inside the service is in the file (falls back to the nearest existing parent). */
+  /** Where a path inside the service is in the file (its value; for a missing path, the key of the nearest parent). */
   locate(path: ReadonlyArray<string | number>): Location;
+  /** Where the key of a path is written (the setting's line), else the nearest parent's key. */
+  locateKey(path: ReadonlyArray<string | number>): Location;
 }
 
 /** A variable's definition in an env file. */
@@ -134,17 +136,23 @@ export function composeProjects(kit: Kit): ComposeProject[] {
           name,
           value: service,
           locate: (path) => {
-            const full = ["services", name, ...path];
-            for (let n = full.length; n >= 2; n--) {
-              const node = nodeAt(doc.contents, full.slice(0, n));
-              if (node) return locationOf(file, node, doc);
-            }
-            return locationOf(file, undefined, doc);
+            const node = nodeAt(doc.contents, ["services", name, ...path]);
+            // Something missing is reported where it should go: at the key of the nearest parent that exists.
+            return node ? locationOf(file, node, doc) : keyLocation(file, doc, ["services", name, ...path.slice(0, -1)]);
           },
+          locateKey: (path) => keyLocation(file, doc, ["services", name, ...path]),
         }));
       return [project];
     }),
   );
+}
+
+function keyLocation(file: KitYamlFile, doc: Document.Parsed, path: Array<string | number>): Location {
+  for (let n = path.length; n >= 1; n--) {
+    const key = keyNodeAt(doc.contents, path.slice(0, n));
+    if (key) return locationOf(file, key, doc);
+  }
+  return locationOf(file, undefined, doc);
 }
 
 export function composeServices(kit: Kit): ComposeService[] {
@@ -509,4 +517,18 @@ export function parseImage(reference: string): ImageRef {
   const colon = rest.lastIndexOf(":");
   const hasTag = colon > rest.lastIndexOf("/");
   return { name: hasTag ? rest.slice(0, colon) : rest, tag: hasTag ? rest.slice(colon + 1) : undefined, digest };
+}
+
+/** How findings name a service: `omni/compose.yml: omni`. */
+export function serviceSubject(service: ComposeService): string {
+  return `${service.file.path}: ${service.name}`;
+}
+
+/** `/dev/net/tun`, `/dev/net/tun:/dev/net/tun[:rwm]`: whether the container gets the device. */
+export function hasDevice(service: ComposeService, device: string): boolean {
+  return service.value.privileged === true || serviceList(service, "devices").some((d) => (d.value.split(":")[1] ?? d.value.split(":")[0]) === device);
+}
+
+export function hasCapability(service: ComposeService, cap: string): boolean {
+  return service.value.privileged === true || serviceList(service, "cap_add").some((c) => [cap, `CAP_${cap}`, "ALL"].includes(c.value.toUpperCase()));
 }

@@ -21,8 +21,10 @@ import {
   type ComposeProject,
   type ComposeService,
   type EffectiveArg,
+  type EnvBinding,
   type EnvironmentEntry,
 } from "./compose.ts";
+import { offsetAt } from "./text-edit.ts";
 
 /** Omni's boolean flags (they never take the next argument), from internal/pkg/config/schema.json at b1ea5df. */
 export const OMNI_BOOLEAN_FLAGS = new Set([
@@ -194,7 +196,9 @@ export interface MountedFile {
   setting: Setting;
   /** The path inside the container. */
   containerPath: string;
-  /** The host path (absolute, or a kit path relative to the current directory); undefined when no volume provides it. */
+  /** A volume provides the path inside the container. */
+  mounted: boolean;
+  /** The host path (absolute, or a kit path relative to the current directory), when it is known. */
   hostPath: string | undefined;
   /** The host path came from an example env file (a placeholder, not read). */
   fromExample: boolean;
@@ -203,12 +207,16 @@ export interface MountedFile {
 
 function mountedAt(service: OmniService, containerPath: string): { hostPath: string | undefined; fromExample: boolean; location: Location } | undefined {
   for (const volume of serviceVolumes(service.service)) {
-    if (!volume.bind || volume.source === undefined) continue;
     const target = volume.target.replace(/\/+$/, "");
     if (containerPath !== target && !containerPath.startsWith(`${target}/`)) continue;
+    const segments = interpolateSegments(volume.rawSource ?? "", service.service.project.env);
+    const fromExample = segments.some((s) => s.binding?.file.example);
+    // Named volumes, unresolved variables and SOPS ciphertext give no host path to read.
+    if (!volume.bind || volume.source === undefined || volume.source.includes("$") || segments.some((s) => s.binding?.entry.encrypted)) {
+      return { hostPath: undefined, fromExample, location: volume.location };
+    }
     const hostPath = `${resolveBeside(service.service.file.path, volume.source).replace(/\/+$/, "")}${containerPath.slice(target.length)}`;
-    const fromExample = interpolateSegments(volume.rawSource ?? "", service.service.project.env).some((s) => s.binding?.file.example);
-    return { hostPath: hostPath.includes("$") ? undefined : hostPath, fromExample, location: volume.location };
+    return { hostPath, fromExample, location: volume.location };
   }
   return undefined;
 }
@@ -231,6 +239,7 @@ export function mountedFiles(d: Deployment): MountedFile[] {
         service,
         setting,
         containerPath,
+        mounted: mount !== undefined,
         hostPath: mount?.hostPath,
         fromExample: mount?.fromExample ?? false,
         location: mount?.location ?? setting.location,
@@ -238,4 +247,43 @@ export function mountedFiles(d: Deployment): MountedFile[] {
     }
   }
   return files;
+}
+
+/** The env file definitions a setting's value came from (a flag inside `${AUTH}`, or `--x=${X}`). */
+export function settingBindings(owner: ServiceSettings, setting: Setting): EnvBinding[] {
+  if (setting.arg?.binding) return [setting.arg.binding];
+  const raw = setting.arg ? setting.arg.token.raw : (setting.env?.value ?? "");
+  return interpolateSegments(raw, owner.service.project.env).flatMap((s) => (s.binding ? [s.binding] : []));
+}
+
+/** A value that comes from an example file is a placeholder: judge its shape, not its content. */
+export function fromExample(owner: ServiceSettings, setting: Setting): boolean {
+  return settingBindings(owner, setting).some((b) => b.file.example);
+}
+
+/** A value that comes from SOPS ciphertext cannot be judged at all. */
+export function encrypted(owner: ServiceSettings, setting: Setting): boolean {
+  return settingBindings(owner, setting).some((b) => b.entry.encrypted);
+}
+
+/** Where part of a setting's value is written, so a fix can change exactly those characters. */
+export function whereWritten(owner: ServiceSettings, setting: Setting, needle: string): { file: { path: string; text: string }; offset: number } | undefined {
+  const compose = owner.service.file;
+  const token = setting.arg?.token;
+  if (token?.offset !== undefined && token.raw.includes(needle)) {
+    const offset = token.offset + token.raw.indexOf(needle);
+    if (compose.text.startsWith(needle, offset)) return { file: compose, offset };
+  }
+  if (setting.env) {
+    const lineStart = offsetAt(compose.text, { line: setting.env.location.line, column: 1 });
+    const lineEnd = compose.text.indexOf("\n", lineStart);
+    const offset = compose.text.indexOf(needle, lineStart);
+    if (offset >= 0 && (lineEnd < 0 || offset < lineEnd)) return { file: compose, offset };
+  }
+  for (const binding of settingBindings(owner, setting)) {
+    const index = binding.entry.value.indexOf(needle);
+    const offset = binding.entry.valueOffset + index;
+    if (index >= 0 && binding.file.text.startsWith(needle, offset)) return { file: binding.file, offset };
+  }
+  return undefined;
 }

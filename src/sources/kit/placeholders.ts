@@ -7,7 +7,7 @@ const PLACEHOLDER = [
   /<[^<>]+>/,
   /\.\.\./,
   /\byour[-_ ]?|\bYOUR_|_here\b|-here\b/i,
-  /(^|[@.])example\.(com|org|net)\b|\.example$/i,
+  /(^|[@.])example\.(com|org|net)\b/i,
   /change[-_ ]?me|replace[-_ ]?me|placeholder|redacted|dummy|\bfixme\b|\btodo\b/i,
   /x{4,}/i,
   /^(0+-?)+$/,
