@@ -106,7 +106,8 @@ function parseSettings(service: ComposeService, booleans: Set<string>, aliases: 
     const arg = args[i]!;
     const match = /^--?([A-Za-z0-9][A-Za-z0-9-]*)(=([\s\S]*))?$/.exec(arg.value);
     if (!match) {
-      strays.push(arg);
+      // A variable no env file defines (`${AUTH}` set in the shell) may hold anything: not a stray.
+      if (!/^\$\{?[A-Za-z_]/.test(arg.value)) strays.push(arg);
       continue;
     }
     const written = match[1]!;

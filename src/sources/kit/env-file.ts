@@ -21,6 +21,8 @@ export interface EnvEntry {
 }
 
 export interface EnvProblem {
+  /** `syntax`: Compose reads something else than meant (or refuses the file); `duplicate`: a key set twice. */
+  kind: "syntax" | "duplicate";
   message: string;
   location: Location;
 }
@@ -54,7 +56,7 @@ export function parseEnvFile(path: string, text: string): EnvFile {
     if (/^\s*(#|$)/.test(line)) continue;
     const match = LINE.exec(line);
     if (!match) {
-      problems.push({ message: `not a KEY=VALUE line: ${line.trim().slice(0, 60)}`, location: { file: path, line: i + 1, column: 1 } });
+      problems.push({ kind: "syntax", message: `not a KEY=VALUE line: ${line.trim().slice(0, 60)}`, location: { file: path, line: i + 1, column: 1 } });
       continue;
     }
     const [, indent = "", , key = "", rawValue = ""] = match;
@@ -77,20 +79,21 @@ export function parseEnvFile(path: string, text: string): EnvFile {
       const kind = quote === "'" ? "single" : "double";
       if (end < 0) {
         // Compose refuses the whole file; what follows cannot be read as entries either.
-        problems.push({ message: `${key}: the ${kind} quote opened here is never closed`, location });
+        problems.push({ kind: "syntax", message: `${key}: the ${kind} quote opened here is never closed`, location });
         entries.push({ key, value: raw.slice(1), location, valueOffset, quote, encrypted: false });
         break;
       }
       const swallowed = lines.slice(i + 1, j + 1).filter((l) => /^\s*#/.test(l));
       if (swallowed.length > 0) {
         problems.push({
+          kind: "syntax",
           message: `${key}: the ${kind} quote opened here closes only on line ${j + 1}, so the value swallows ${swallowed.length} comment line(s) in between`,
           location,
         });
       }
       const after = body.slice(end + 1).split("\n")[0]!.trim();
-      if (after !== "" && !after.startsWith("#")) {
-        problems.push({ message: `${key}: text after the closing quote on line ${j + 1} (${after.slice(0, 40)})`, location: { file: path, line: j + 1, column: 1 } });
+      if (after !== "" && !after.startsWith("#") && swallowed.length === 0) {
+        problems.push({ kind: "syntax", message: `${key}: text after the closing quote on line ${j + 1} (${after.slice(0, 40)})`, location: { file: path, line: j + 1, column: 1 } });
       }
       value = body.slice(0, end);
       if (quote === '"') value = value.replace(/\\n/g, "\n").replace(/\\(["\\])/g, "$1");
@@ -103,7 +106,7 @@ export function parseEnvFile(path: string, text: string): EnvFile {
   const seen = new Map<string, EnvEntry>();
   for (const entry of entries) {
     const first = seen.get(entry.key);
-    if (first) problems.push({ message: `${entry.key} is set again (first on line ${first.location.line}); Compose keeps the last value`, location: entry.location });
+    if (first) problems.push({ kind: "duplicate", message: `${entry.key} is set again (first on line ${first.location.line}); Compose keeps the last value`, location: entry.location });
     else seen.set(entry.key, entry);
   }
   return { path, text, entries, problems, example: isExampleEnvPath(path), sops: entries.some((e) => e.key === "sops_version" || e.encrypted) };

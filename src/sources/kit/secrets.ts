@@ -32,6 +32,8 @@ const SHAPES: Array<[RegExp, string]> = [
 /** Names whose value is a credential. */
 const SECRET_NAME = /(secret|password|passwd|token|authkey|auth[-_]key|api[-_]key|account[-_]key|provider[-_]key|private[-_]key)$/i;
 
+export const isSecretName = (name: string) => SECRET_NAME.test(name.replace(/^-+/, ""));
+
 function classify(holder: string, value: string): { kind: string; value: string } | undefined {
   if (isPlaceholder(value) || /^ENC\[/.test(value) || value.includes("$")) return undefined;
   for (const [shape, kind] of SHAPES) {
@@ -40,7 +42,7 @@ function classify(holder: string, value: string): { kind: string; value: string 
   }
   // A path names where the secret is (`--key=/tls.key`), not the secret.
   const isPath = /^(\/|\.\.?\/|~\/|file:\/\/)/.test(value);
-  if (SECRET_NAME.test(holder.replace(/^-+/, "")) && !isPath && value.trim().length >= 8 && !/^(true|false)$/i.test(value)) {
+  if (isSecretName(holder) && !isPath && value.trim().length >= 8 && !/^(true|false)$/i.test(value)) {
     return { kind: /pass/i.test(holder) ? "a password" : "a secret", value: value.trim() };
   }
   return undefined;
