@@ -47,12 +47,17 @@ export function insertFirstKey(text: string, first: Pick<Location, "line" | "col
   return splice(text, lineStart, 0, `${indent}${entry}\n`);
 }
 
-/** The file with a plain scalar (a key or a value) replaced, when it is written verbatim where the node starts. */
+/**
+ * The file with a scalar (a key or a value) replaced, when it is written verbatim where the node
+ * starts: plain, or in quotes without escapes (the quotes stay).
+ */
 export function replacePlainScalar(file: YamlFile, node: Node | null | undefined, replacement: string): string | undefined {
-  if (!isScalar(node) || node.type !== "PLAIN" || node.range === undefined) return undefined;
+  if (!isScalar(node) || !node.range) return undefined;
+  const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE";
+  if (node.type !== "PLAIN" && !quoted) return undefined;
   const written = String(node.value);
-  const offset = verbatimAt(file.text, locationOf(file, node), written);
-  return offset === undefined ? undefined : splice(file.text, offset, written.length, replacement);
+  const offset = verbatimAt(file.text, locationOf(file, node), quoted ? `${file.text[node.range[0]]}${written}` : written);
+  return offset === undefined ? undefined : splice(file.text, offset + (quoted ? 1 : 0), written.length, replacement);
 }
 
 /** An edit step for a kit file, or undefined when no exact edit could be made. */
