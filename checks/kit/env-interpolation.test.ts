@@ -13,7 +13,7 @@ const ENV = "OMNI_IMG_TAG=v1.10.4\nETCD_VOLUME_PATH=/etc/etcd\nNAME=omni\nMACHIN
 testCheck(check, {
   valid: [
     { name: "every variable in .env; ${AUTH} splits into flags on purpose", facts: facts({ "deploy/compose.yaml": OMNI, "deploy/.env": ENV }), message: /1 compose file\(s\) and 1 env file/ },
-    { name: "an env file passed with --env-file (named in the kit's task file)", facts: facts({ "omni/compose.yml": OMNI.replace("    volumes:", "    env_file: omni.env\n    volumes:"), "omni/omni.env": ENV, "mise.toml": '[tasks.up]\nrun = "docker compose --env-file omni.env up -d"\n' }) },
+    { name: "an env file passed with --env-file (named in the kit's task file)", facts: facts({ "omni/compose.yml": OMNI.replace("    volumes:", "    env_file: omni.env\n    volumes:"), "omni/omni.env": ENV, "mise.toml": '[tasks.up]\nrun = "docker compose -f omni/compose.yml --env-file omni/omni.env up -d"\n' }) },
     { name: "no env file at all: the shell supplies them", facts: facts({ "compose.yaml": OMNI }) },
     { name: "defaults need no definition; SOPS values are defined", facts: facts({ "compose.yml": "services:\n  omni:\n    image: ghcr.io/siderolabs/omni:v1.10.4\n    command: >\n      --name=${NAME:-omni}\n      --account-id=${OMNI_ACCOUNT_UUID}\n", "omni.env": "OMNI_ACCOUNT_UUID=ENC[AES256_GCM,data:x,iv:y,tag:z,type:str]\nsops_version=3.10.2\n" }) },
   ],

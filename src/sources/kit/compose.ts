@@ -86,11 +86,22 @@ function envFileRefs(value: Record<string, unknown>): string[] {
   });
 }
 
-/** `--env-file NAME` as written in the kit's scripts, task files and docs: files Compose is told to read. */
+/**
+ * Env files named with `--env-file` in the kit's scripts, task files and docs: files Compose is
+ * told to read. A name counts as a path from the kit's root, from the script's folder, or as a
+ * file beside the script.
+ */
 function envFilesNamedOnCommandLines(kit: Kit): Set<string> {
-  const names = new Set<string>();
-  for (const file of kit.text) for (const m of file.text.matchAll(/--env-file[= ]+["']?([^\s"';&|]+)/g)) names.add(baseOf(m[1]!));
-  return names;
+  const paths = new Set<string>();
+  for (const file of kit.text) {
+    for (const m of file.text.matchAll(/--env-file[= ]+["']?([^\s"';&|]+)/g)) {
+      const named = m[1]!;
+      paths.add(resolveBeside(file.path, named));
+      paths.add(normalize(named));
+      paths.add(dirOf(file.path) + baseOf(named));
+    }
+  }
+  return paths;
 }
 
 function composeEnv(kit: Kit, file: KitYamlFile, value: Record<string, unknown>): ComposeEnv {
@@ -105,7 +116,7 @@ function composeEnv(kit: Kit, file: KitYamlFile, value: Record<string, unknown>)
     const target = exampleTarget(baseOf(env.path));
     // An example stands in for its real file only while the real one is absent.
     if (env.example && realNames.has(target)) continue;
-    const onlyForContainers = target !== ".env" && containerRefs.has(dir + target) && !passed.has(target);
+    const onlyForContainers = target !== ".env" && containerRefs.has(dir + target) && !passed.has(dir + target);
     (onlyForContainers ? containerOnly : interpolation).push(env);
   }
   // `.env` is what Compose reads by itself; files passed with --env-file replace it, so they win.
