@@ -4,7 +4,7 @@
  * certificate files Omni mounts (real files, real OpenPGP keys, a real certificate).
  */
 import { describe, expect, it } from "vitest";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as openpgp from "openpgp";
@@ -12,7 +12,8 @@ import { kitFrom } from "./harness/check-tester.ts";
 import { testCertificate } from "./harness/tls.ts";
 import { shellWords } from "../src/sources/kit/shell-words.ts";
 import { composeProjects, composeVariables, effectiveArgs } from "../src/sources/kit/compose.ts";
-import { deployment, mountedFiles } from "../src/sources/kit/deployment.ts";
+import { deployment, mountedFiles, OMNI_BOOLEAN_FLAGS } from "../src/sources/kit/deployment.ts";
+import { ROOT } from "./harness/cli.ts";
 import { parseEnvFile } from "../src/sources/kit/env-file.ts";
 import { inspectCertificate, inspectKey, inspectMountedFiles } from "../src/sources/kit/mounted-files.ts";
 import { parseKit, readKitFiles } from "../src/sources/kit/kit.ts";
@@ -28,13 +29,12 @@ describe("shellWords (how Compose splits a string command)", () => {
     expect(shellWords(input).words.map((w) => w.value)).toEqual(words);
   });
 
-  it("keeps where each word starts and says when a quote is left open", () => {
-    const { words, unclosedQuote } = shellWords("--a  'b c");
+  it("keeps where each word starts; an unclosed quote runs to the end", () => {
+    const { words } = shellWords("--a  'b c");
     expect(words.map((w) => [w.raw, w.start])).toEqual([
       ["--a", 0],
       ["'b c", 5],
     ]);
-    expect(unclosedQuote).toBe(5);
   });
 });
 
@@ -95,6 +95,23 @@ describe("env files", () => {
       ["syntax", 3],
       ["duplicate", 6],
     ]);
+  });
+});
+
+describe("Omni's flags", () => {
+  it("knows every boolean flag of Omni's config schema (a corpus copy of internal/pkg/config/schema.json)", () => {
+    const schema = JSON.parse(readFileSync(join(ROOT, "fixtures/corpus/siderolabs__omni/internal/pkg/config/schema.json"), "utf8")) as unknown;
+    const booleans: string[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node && typeof node === "object") {
+        const record = node as Record<string, unknown>;
+        if (typeof record["x-cli-flag"] === "string" && record.type === "boolean") booleans.push(record["x-cli-flag"]);
+        Object.values(record).forEach(walk);
+      }
+    };
+    walk(schema);
+    expect([...OMNI_BOOLEAN_FLAGS].sort()).toEqual(booleans.sort());
   });
 });
 

@@ -1,6 +1,6 @@
 import { defineCheck, pass, skip, type Finding } from "../../src/engine/check.ts";
 import { deployment, kit } from "../../src/sources/kit/facts.ts";
-import { composeVariables, serviceList, type ComposeProject, type EnvBinding, type VarRef } from "../../src/sources/kit/compose.ts";
+import { composeVariables, exampleTarget, serviceList, type ComposeProject, type EnvBinding, type VarRef } from "../../src/sources/kit/compose.ts";
 import { fromExample, type ServiceSettings } from "../../src/sources/kit/deployment.ts";
 import type { EnvFile } from "../../src/sources/kit/env-file.ts";
 import { nearestName } from "../../src/sources/kit/providerdata.ts";
@@ -84,7 +84,7 @@ function containerOnlyDefinitions(project: ComposeProject, refs: VarRef[]): Find
     if (file && !byFile.get(file)?.includes(ref.name)) byFile.set(file, [...(byFile.get(file) ?? []), ref.name]);
   }
   return [...byFile].map(([file, names]) => {
-    const target = file.path.slice(file.path.lastIndexOf("/") + 1).replace(/\.(example|template|sample|dist)$/, "");
+    const target = exampleTarget(file.path.slice(file.path.lastIndexOf("/") + 1));
     const user = project.services.find((s) => serviceList(s, "env_file").some((e) => e.value.endsWith(target)));
     return {
       subject: `${project.file.path}: ${target}`,

@@ -29,7 +29,7 @@ function finding(mc: MachineClassDoc, issue: ProviderDataIssue): Finding {
     evidence: [`schema: ${PROVIDER_SCHEMA_VERSION}`],
     fix: {
       summary: edit ? `Rename it to ${issue.meant}` : `Correct ${where} in ${mc.file.path}`,
-      steps: [edit ?? { kind: "manual", description: `edit ${where} of machine class ${classSubject(mc)} in ${mc.file.path}: ${issue.message}`, destructive: false }, applyClass(mc)],
+      steps: [edit ?? { kind: "manual", description: `${issue.advice ?? `correct ${where}`} (machine class ${classSubject(mc)} in ${mc.file.path})`, destructive: false }, applyClass(mc)],
     },
   };
 }

@@ -45,7 +45,7 @@ export function addListItems(service: ComposeService, key: string, items: string
 }
 
 /** Set `NAME=value` in the service's environment (list or map form), adding it to a list when absent. */
-export function setEnvironment(service: ComposeService, name: string, value: string): string | undefined {
+function setEnvironment(service: ComposeService, name: string, value: string): string | undefined {
   const doc = service.project.doc;
   const env = nodeAt(doc.contents, ["services", service.name, "environment"]);
   if (isSeq(env)) {
@@ -61,7 +61,7 @@ export function setEnvironment(service: ComposeService, name: string, value: str
 }
 
 /** Remove a block list item that sits on a line of its own (e.g. `/dev/net/tun` wrongly under volumes). */
-export function removeListItem(service: ComposeService, key: string, index: number): string | undefined {
+function removeListItem(service: ComposeService, key: string, index: number): string | undefined {
   const { text } = service.file;
   const list = nodeAt(service.project.doc.contents, ["services", service.name, key]);
   if (!isSeq(list) || list.flow || list.items.length < 2) return undefined;
@@ -74,7 +74,7 @@ export function removeListItem(service: ComposeService, key: string, index: numb
 }
 
 /** Apply several edits to one service in turn, each on the text the previous one produced; undefined if any cannot be made. */
-export function editInTurn(service: ComposeService, edits: Array<(service: ComposeService) => string | undefined>): string | undefined {
+function editInTurn(service: ComposeService, edits: Array<(service: ComposeService) => string | undefined>): string | undefined {
   let current = service;
   let text: string = service.file.text;
   for (const edit of edits) {

@@ -40,7 +40,7 @@ export const OMNI_BOOLEAN_FLAGS = new Set([
 ]);
 
 /** Deprecated Omni flags still accepted, and the flag each stands for. */
-export const OMNI_FLAG_ALIASES: Record<string, string> = {
+const OMNI_FLAG_ALIASES: Record<string, string> = {
   "siderolink-api-advertised-url": "machine-api-advertised-url",
   "siderolink-api-bind-addr": "machine-api-bind-addr",
   "siderolink-api-cert": "machine-api-cert",
@@ -81,13 +81,13 @@ export interface ProviderService extends ServiceSettings {
   id: { value: string; location: Location; explicit: boolean };
 }
 
-export type ServiceRole = "omni" | "provider" | "tailscale" | "other";
+type ServiceRole = "omni" | "provider" | "tailscale" | "other";
 
 const OMNI_IMAGE = /(^|\/)siderolabs\/omni(:|@|$)/;
 const PROVIDER_IMAGE = /omni-infra-provider-proxmox/;
 const TAILSCALE_IMAGE = /(^|\/)tailscale\/tailscale(:|@|$)/;
 
-export function serviceRole(service: ComposeService): ServiceRole {
+function serviceRole(service: ComposeService): ServiceRole {
   const image = typeof service.value.image === "string" ? service.value.image : "";
   const args = commandArgs(service);
   const has = (flag: string) => args.some((a) => a === flag || a.startsWith(`${flag}=`));
@@ -251,7 +251,7 @@ export function mountedFiles(d: Deployment): MountedFile[] {
 }
 
 /** The env file definitions a setting's value came from (a flag inside `${AUTH}`, or `--x=${X}`). */
-export function settingBindings(owner: ServiceSettings, setting: Setting): EnvBinding[] {
+function settingBindings(owner: ServiceSettings, setting: Setting): EnvBinding[] {
   if (setting.arg?.binding) return [setting.arg.binding];
   const raw = setting.arg ? setting.arg.token.raw : (setting.env?.value ?? "");
   return interpolateSegments(raw, owner.service.project.env).flatMap((s) => (s.binding ? [s.binding] : []));

@@ -41,7 +41,7 @@ export interface EnvFile {
 const LINE = /^(\s*)(export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=(.*)$/;
 const SOPS_VALUE = /^ENC\[[A-Z0-9_]+,/;
 
-export function isExampleEnvPath(path: string): boolean {
+function isExampleEnvPath(path: string): boolean {
   return /\.(example|template|sample|dist)$/.test(path) || /(^|\/)env\.template$/.test(path);
 }
 

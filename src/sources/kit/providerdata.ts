@@ -76,6 +76,8 @@ export interface ProviderDataIssue {
   message: string;
   /** For an unknown key: the known key it most likely means. */
   meant?: string;
+  /** What to do, when the message alone does not say it. */
+  advice?: string;
 }
 
 const describe = (value: unknown) => (value === null ? "null" : Array.isArray(value) ? "a list" : typeof value === "object" ? "a mapping" : `${typeof value} ${JSON.stringify(value)}`);
@@ -121,17 +123,22 @@ export function nearestName(name: string, known: Iterable<string>): string | und
 
 function unknownKey(key: string, path: Array<string | number>, known: Iterable<string>): ProviderDataIssue {
   if (AUTOPROVISION_KEYS.has(key)) {
-    return { path, severity: "warning", message: `${key} belongs to spec.autoprovision, not inside providerdata: the provider ignores it here, so it has no effect` };
+    return { path, severity: "warning", message: `${key} belongs to spec.autoprovision, not inside providerdata: the provider ignores it here, so it has no effect`, advice: `move ${key} out of providerdata into spec.autoprovision` };
   }
   if (NEWER_KEYS.test(key)) {
-    return { path, severity: "info", message: `${key} is not in the provider schema of ${PROVIDER_SCHEMA_VERSION}; newer provider releases understand it, older ones ignore it: check that your provider version has it` };
+    return {
+      path,
+      severity: "info",
+      message: `${key} is not in the provider schema of ${PROVIDER_SCHEMA_VERSION}; newer provider releases understand it, older ones ignore it: check that your provider version has it`,
+      advice: `keep ${key} if your provider release supports it; otherwise upgrade the provider, or remove it`,
+    };
   }
   const meant = nearestName(key, known);
   return {
     path,
     severity: "warning",
     message: `${key} is not a providerdata key of ${PROVIDER_SCHEMA_VERSION}${meant ? ` (did you mean ${meant}?)` : ""}; the provider ignores keys it does not know`,
-    ...(meant ? { meant } : {}),
+    ...(meant ? { meant } : { advice: `remove ${key}, or check that your provider release documents it` }),
   };
 }
 

@@ -13,12 +13,11 @@ export interface ShellWord {
   start: number;
 }
 
-export function shellWords(input: string): { words: ShellWord[]; unclosedQuote?: number } {
+export function shellWords(input: string): { words: ShellWord[] } {
   const words: ShellWord[] = [];
   let value = "";
   let start = -1;
   let quote: "'" | '"' | undefined;
-  let quoteStart = -1;
   const flush = (end: number) => {
     if (start >= 0) words.push({ value, raw: input.slice(start, end), start });
     value = "";
@@ -50,13 +49,13 @@ export function shellWords(input: string): { words: ShellWord[]; unclosedQuote?:
     if (start < 0) start = i;
     if (c === "'" || c === '"') {
       quote = c;
-      quoteStart = i;
     } else if (c === "\\" && i + 1 < input.length) {
       value += input[++i];
     } else {
       value += c;
     }
   }
+  // An unclosed quote runs to the end, as the rest of the command.
   flush(input.length);
-  return quote ? { words, unclosedQuote: quoteStart } : { words };
+  return { words };
 }
