@@ -119,7 +119,8 @@ function composeEnv(kit: Kit, file: KitYamlFile, value: Record<string, unknown>)
     const onlyForContainers = target !== ".env" && containerRefs.has(dir + target) && !passed.has(dir + target);
     (onlyForContainers ? containerOnly : interpolation).push(env);
   }
-  // `.env` is what Compose reads by itself; files passed with --env-file replace it, so they win.
+  // Lowest precedence first: `.env` (what Compose reads by itself) before files passed with
+  // --env-file, which replace it; examples before the real files they stand for.
   interpolation.sort((a, b) => Number(exampleTarget(baseOf(b.path)) === ".env") - Number(exampleTarget(baseOf(a.path)) === ".env") || Number(b.example) - Number(a.example));
   const lookup = (name: string) => {
     for (const files of [interpolation, containerOnly]) {
