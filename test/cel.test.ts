@@ -35,6 +35,15 @@ describe("storage selector", () => {
     if (fixed) expect(compileSelector(fixed).ok).toBe(true);
   });
 
+  it.each([
+    ["availableSpace > 100", 15],
+    ['name == "a" && availableSpace >= 5', 30],
+    ['name == "x" && type == "rbd"', 15],
+  ])("%j: the problem is placed at offset %i", (expression, offset) => {
+    const selector = compileSelector(expression);
+    expect(selector.ok ? undefined : selector.problem.offset).toBe(offset);
+  });
+
   it("accepts the forms the corpus uses", () => {
     for (const e of ['name == "local-lvm"', 'name == "nvme0-vmstore"', 'name.startsWith("ssd") && node == "pve2"', 'size(name) > 3']) expect(compileSelector(e).ok, e).toBe(true);
   });

@@ -11,6 +11,7 @@ import { parseKit } from "../src/sources/kit/kit.ts";
 import { templateDocs, omniDocumentStart, templateFiles } from "../src/sources/kit/templates.ts";
 import { machineClassDocs } from "../src/sources/kit/machine-classes.ts";
 import { commandArgs, composeServices, interpolate } from "../src/sources/kit/compose.ts";
+import { deployment } from "../src/sources/kit/deployment.ts";
 import { parseEnvFile } from "../src/sources/kit/env-file.ts";
 import { compileSelector } from "../src/cel/storage-selector.ts";
 import { parseStream, parseValue } from "../src/sources/exec-output.ts";
@@ -67,7 +68,8 @@ function walkKit(text: string): void {
     mc.locate(["spec", "autoprovision", "providerid"]);
     mc.providerData?.locate(["storage_selector"]);
   }
-  for (const service of composeServices(kit)) interpolate(commandArgs(service).join(" "), kit.env);
+  for (const service of composeServices(kit)) interpolate(commandArgs(service).join(" "), service.project.env);
+  deployment(kit);
 }
 
 describe("fuzz: kit files", () => {

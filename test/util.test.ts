@@ -59,7 +59,7 @@ describe("parseEnvFile", () => {
       ["D", "plain", 5],
       ["AUTH", "--a=1 \\", 6],
     ]);
-    expect(env.problems).toEqual([{ message: "AUTH: the single quote opened here is never closed", location: { file: "omni.env", line: 6, column: 1 } }]);
+    expect(env.problems).toEqual([{ kind: "syntax", message: "AUTH: the single quote opened here is never closed", location: { file: "omni.env", line: 6, column: 1 } }]);
   });
 });
 

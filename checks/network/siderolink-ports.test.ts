@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import check from "./siderolink-ports.ts";
 import { kitFrom, testCheck } from "../../test/harness/check-tester.ts";
+import { deployment } from "../../src/sources/kit/deployment.ts";
 import { omniEndpointsFromKit, type SiderolinkPorts } from "../../src/sources/net/facts.ts";
 import type { TcpAnswer } from "../../src/sources/transport.ts";
 
@@ -56,7 +57,7 @@ describe("omniEndpointsFromKit", () => {
 `,
       "omni/.env": 'HOST_IP=192.168.10.30\nADVERTISED_API_URL="https://omni.lab.example"\nSIDEROLINK_ADVERTISED_API_URL="https://omni.lab.example:8090/"\nADVERTISED_K8S_PROXY_URL="https://omni.lab.example:8100/"\n',
     });
-    expect(omniEndpointsFromKit(kit)).toEqual({
+    expect(omniEndpointsFromKit(deployment(kit))).toEqual({
       lanAddress: { ip: "192.168.10.30", from: "omni/compose.yml" },
       tcp: [
         { port: 443, what: "Omni API and UI", from: "omni/compose.yml" },
@@ -78,7 +79,7 @@ describe("omniEndpointsFromKit", () => {
       - --siderolink-wireguard-advertised-addr=192.168.10.25:51820
 `,
     });
-    const endpoints = omniEndpointsFromKit(kit)!;
+    const endpoints = omniEndpointsFromKit(deployment(kit))!;
     expect(endpoints.lanAddress).toEqual({ ip: "192.168.10.25", from: "compose.yaml" });
     expect(endpoints.tcp.map((p) => [p.port, p.from])).toEqual([[443, "Omni's default"], [18090, "compose.yaml"], [8100, "Omni's default"]]);
     expect(endpoints.wireguard).toEqual({ port: 51820, published: false, from: "compose.yaml" });

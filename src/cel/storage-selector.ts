@@ -175,7 +175,7 @@ function callType(expr: Expr, call: Extract<Expr["exprKind"], { case: "callExpr"
       kind: "overload",
       message: overloadMessage(fn, types),
       celError: `found no matching overload for '${fn}' applied to '(${types.join(", ")})'`,
-      ...(offsetOf(expr, parsed) !== undefined ? { offset: offsetOf(expr, parsed)! } : {}),
+      ...(offsetOf(expr, parsed) !== undefined ? { offset: operatorOffset(source, offsetOf(expr, parsed)!) } : {}),
       ...uintFix(call, args, parsed, source),
     });
   if (fn === "_&&_" || fn === "_||_") {
@@ -214,6 +214,11 @@ function callType(expr: Expr, call: Extract<Expr["exprKind"], { case: "callExpr"
     celError: `undeclared reference to '${fn}' (in container '')`,
     ...(offsetOf(expr, parsed) !== undefined ? { offset: offsetOf(expr, parsed)! } : {}),
   });
+}
+
+/** The parser places a binary operator where its left operand ends; point at the operator itself. */
+function operatorOffset(source: string, offset: number): number {
+  return offset + (/^\s*/.exec(source.slice(offset))?.[0].length ?? 0);
 }
 
 function compatible(a: CelTypeName, b: CelTypeName): boolean {

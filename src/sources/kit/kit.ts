@@ -22,6 +22,8 @@ export type KitFileKind =
 
 export interface KitYamlFile extends YamlFile {
   kind: KitFileKind;
+  /** `config.yaml.example` and the like: placeholders, judged for shape and names, not values. */
+  example: boolean;
 }
 
 /** Scripts and docs: searched for dangerous commands, never parsed. */
@@ -48,6 +50,8 @@ const SKIP_DIRS = new Set(["node_modules", "dist", "build", "vendor", "__pycache
 const MAX_BYTES = 2 * 1024 * 1024;
 
 const isYaml = (name: string) => /\.ya?ml$/i.test(name);
+/** Example copies of deployment files (`config.yaml.example`); other example YAML is not read. */
+const isYamlExample = (name: string) => /\.ya?ml\.(example|sample|dist|template)$/i.test(name);
 const isEnv = (name: string) => /^\.env(\..+)?$/.test(name) || /\.env(\.(example|template|sample|dist))?$/.test(name) || name === "env.template";
 const isText = (name: string) => /\.(sh|bash|md|toml)$/i.test(name) || ["Makefile", "Justfile", "justfile"].includes(name);
 
@@ -59,7 +63,7 @@ export function readKitFiles(dir: string): RawFile[] {
       const child = join(abs, entry.name);
       if (entry.isDirectory()) {
         if (!entry.name.startsWith(".") && !SKIP_DIRS.has(entry.name)) walk(child);
-      } else if (entry.isFile() && (isYaml(entry.name) || isEnv(entry.name) || isText(entry.name))) {
+      } else if (entry.isFile() && (isYaml(entry.name) || isYamlExample(entry.name) || isEnv(entry.name) || isText(entry.name))) {
         if (statSync(child).size > MAX_BYTES) continue;
         files.push({ path: relative(dir, child).split(sep).join("/"), text: readFileSync(child, "utf8") });
       }
@@ -76,7 +80,11 @@ export function parseKit(dir: string, files: readonly RawFile[]): Kit {
     const name = file.path.split("/").pop()!;
     if (isYaml(name)) {
       const parsed = parseYamlFile(file.path, file.text);
-      kit.yaml.push({ ...parsed, kind: classifyYaml(name, parsed) });
+      kit.yaml.push({ ...parsed, kind: classifyYaml(name, parsed), example: false });
+    } else if (isYamlExample(name)) {
+      const parsed = parseYamlFile(file.path, file.text);
+      const kind = classifyYaml(name, parsed);
+      kit.yaml.push({ ...parsed, kind: kind === "compose" || kind === "provider-config" ? kind : "yaml", example: true });
     } else if (isEnv(name)) {
       kit.env.push(parseEnvFile(file.path, file.text));
     } else {
@@ -98,10 +106,14 @@ export function classifyYaml(name: string, file: YamlFile): KitFileKind {
   return "yaml";
 }
 
-/** The Omni form (`metadata.type`) or the kubectl-style form users wrongly write (`kind: MachineClass`). */
+/**
+ * The Omni form (`metadata.type`), the same with a wrong or no type (omnictl refuses it), or the
+ * kubectl-style form users wrongly write (`kind: MachineClass`).
+ */
 export function isMachineClassDoc(value: Record<string, unknown>): boolean {
-  const metadata = value.metadata;
-  if (isRecord(metadata) && typeof metadata.type === "string" && /^machineclasses(\.omni(\.sidero\.dev)?)?$/i.test(metadata.type)) return true;
+  const { metadata, spec } = value;
+  if (isRecord(metadata) && typeof metadata.type === "string" && /^machineclass/i.test(metadata.type)) return true;
+  if (isRecord(metadata) && value.kind === undefined && isRecord(spec) && ("autoprovision" in spec || Array.isArray(spec.matchlabels))) return true;
   return value.kind === "MachineClass";
 }
 

@@ -5,10 +5,10 @@
  * of the kit file, so findings inside it point at the right line and column.
  */
 import { isScalar, type Document, type Node, type Scalar } from "yaml";
-import type { Location } from "../../model/result.ts";
+import type { FixStep, Location } from "../../model/result.ts";
 import type { Kit, KitYamlFile } from "./kit.ts";
 import { isMachineClassDoc } from "./kit.ts";
-import { docValue, isRecord, locationOf, nodeAt, parseYamlFile, yamlSyntaxError, type YamlFile } from "./yaml-file.ts";
+import { docValue, isRecord, keyNodeAt, locationOf, nodeAt, parseYamlFile, yamlSyntaxError, type YamlFile } from "./yaml-file.ts";
 
 export interface ProviderData {
   /** The embedded YAML, parsed as a file of its own. */
@@ -18,6 +18,10 @@ export interface ProviderData {
   syntaxError?: { message: string; location: Location };
   /** Where a path inside the providerdata is, in the kit file. */
   locate(path: ReadonlyArray<string | number>): Location;
+  /** Where the key of a path inside the providerdata is written (the setting's line). */
+  locateKey(path: ReadonlyArray<string | number>): Location;
+  /** The node at a path inside the providerdata. */
+  node(path: ReadonlyArray<string | number>): Node | undefined;
 }
 
 export interface MachineClassDoc {
@@ -31,8 +35,10 @@ export interface MachineClassDoc {
   form: "cosi" | "kubectl";
   providerId: string | undefined;
   providerData: ProviderData | undefined;
-  /** Where a path of the document is in the file. */
+  /** Where a path of the document is in the file (its value). */
   locate(path: ReadonlyArray<string | number>): Location;
+  /** Where the key of a path is written, falling back to the nearest parent that exists. */
+  locateKey(path: ReadonlyArray<string | number>): Location;
 }
 
 export function machineClassDocs(kit: Kit): MachineClassDoc[] {
@@ -48,6 +54,13 @@ export function machineClassDocs(kit: Kit): MachineClassDoc[] {
         const form = value.kind === "MachineClass" ? "kubectl" : "cosi";
         const id = typeof metadata.id === "string" ? metadata.id : typeof metadata.name === "string" ? metadata.name : undefined;
         const locate = (path: ReadonlyArray<string | number>) => locationOf(file, nodeAt(doc.contents, path) ?? nodeAt(doc.contents, path.slice(0, -1)), doc);
+        const locateKey = (path: ReadonlyArray<string | number>) => {
+          for (let n = path.length; n > 0; n--) {
+            const key = keyNodeAt(doc.contents, path.slice(0, n));
+            if (key) return locationOf(file, key, doc);
+          }
+          return locationOf(file, doc.contents, doc);
+        };
         const dataNode = nodeAt(doc.contents, ["spec", "autoprovision", "providerdata"]);
         return [
           {
@@ -60,6 +73,7 @@ export function machineClassDocs(kit: Kit): MachineClassDoc[] {
             providerId: typeof autoprovision.providerid === "string" ? autoprovision.providerid : undefined,
             providerData: isScalar(dataNode) && typeof dataNode.value === "string" ? parseProviderData(file, dataNode as Scalar<string>) : undefined,
             locate,
+            locateKey,
           } satisfies MachineClassDoc,
         ];
       }),
@@ -92,10 +106,49 @@ function parseProviderData(file: YamlFile, scalar: Scalar<string>): ProviderData
       const node = doc ? (nodeAt(doc.contents, path) ?? nodeAt(doc.contents, path.slice(0, -1))) : undefined;
       return toFile((node as Node | undefined)?.range?.[0] ?? 0);
     },
+    locateKey(path) {
+      const key = doc ? (keyNodeAt(doc.contents, path) ?? nodeAt(doc.contents, path.slice(0, -1))) : undefined;
+      return toFile((key as Node | undefined)?.range?.[0] ?? 0);
+    },
+    node: (path) => (doc ? nodeAt(doc.contents, path) : undefined),
   };
   if (syntax) {
     const offset = inner.docs.flatMap((d) => d.errors)[0]?.pos[0] ?? 0;
     data.syntaxError = { message: syntax.message, location: toFile(offset) };
   }
   return data;
+}
+
+export interface SelectorRef {
+  /** Path inside the providerdata: `storage_selector` or `additional_disks.N.storage_selector`. */
+  path: Array<string | number>;
+  value: unknown;
+}
+
+/** Every storage selector of a providerdata: the boot disk's and each additional disk's. */
+export function storageSelectors(data: unknown): SelectorRef[] {
+  if (!isRecord(data)) return [];
+  const refs: SelectorRef[] = [];
+  if ("storage_selector" in data) refs.push({ path: ["storage_selector"], value: data.storage_selector });
+  if (Array.isArray(data.additional_disks)) {
+    data.additional_disks.forEach((disk, i) => {
+      if (isRecord(disk) && "storage_selector" in disk) refs.push({ path: ["additional_disks", i, "storage_selector"], value: disk.storage_selector });
+    });
+  }
+  return refs;
+}
+
+/** `additional_disks[0].storage_selector`: a path as people write it. */
+export function pathText(path: ReadonlyArray<string | number>): string {
+  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
+}
+
+/** How findings name a class: its id, else its file (a class without an id cannot be applied anyway). */
+export function classSubject(mc: MachineClassDoc): string {
+  return mc.id ?? `${mc.file.path} (document ${mc.index + 1})`;
+}
+
+/** The step that makes Omni see a corrected class file. */
+export function applyClass(mc: MachineClassDoc): FixStep {
+  return { kind: "command", description: "apply the corrected machine class", argv: ["omnictl", "apply", "-f", mc.file.path], destructive: false };
 }

@@ -64,6 +64,13 @@ export function nodeAt(root: unknown, path: ReadonlyArray<string | number>): Nod
   return (current ?? undefined) as Node | undefined;
 }
 
+/** The key node of the last step of a path (where a setting is written), else the node at the path. */
+export function keyNodeAt(root: unknown, path: ReadonlyArray<string | number>): Node | undefined {
+  const last = path[path.length - 1];
+  if (typeof last !== "string") return nodeAt(root, path);
+  return (pairOf(nodeAt(root, path.slice(0, -1)), last)?.key ?? undefined) as Node | undefined;
+}
+
 /** The plain JS value of a document, or undefined if it does not parse cleanly. */
 export function docValue(doc: Document.Parsed): unknown {
   if (doc.errors.length > 0) return undefined;

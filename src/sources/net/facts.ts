@@ -1,14 +1,14 @@
 /** Facts about reaching Omni from the machines: the SideroLink host and what each node's resolvers say about it. */
 import { defineFact } from "../../engine/fact.ts";
-import { kit as kitFact } from "../kit/facts.ts";
-import { commandArgs, composeServices, envFilesFor, flagValue, interpolate } from "../kit/compose.ts";
+import { deployment as deploymentFact, kit as kitFact } from "../kit/facts.ts";
+import { servicePorts } from "../kit/compose.ts";
+import type { Deployment } from "../kit/deployment.ts";
 import { envValue } from "../kit/env-file.ts";
 import { siderolinkApiUrl } from "../omni/facts.ts";
 import { nodeResolvers, type PerSubject } from "../proxmox/facts.ts";
 import { SourceError, isSourceError } from "../source-error.ts";
 import type { DnsAnswer, TcpAnswer } from "../transport.ts";
 import type { Kit } from "../kit/kit.ts";
-import type { ComposeService } from "../kit/compose.ts";
 import { isPrivateIPv4 } from "../../util/ip.ts";
 import net from "node:net";
 
@@ -19,7 +19,8 @@ export interface SiderolinkHost {
   from: string;
 }
 
-const URL_FLAGS = ["--machine-api-advertised-url", "--siderolink-api-advertised-url", "--advertised-api-url"];
+/** Settings that name the host VMs must reach, best first (deprecated aliases are resolved by the deployment). */
+const URL_SETTINGS = ["machine-api-advertised-url", "advertised-api-url"];
 const URL_ENV = ["MACHINE_API_ADVERTISED_URL", "SIDEROLINK_ADVERTISED_API_URL", "SIDEROLINK_API_ADVERTISED_URL", "ADVERTISED_API_URL"];
 
 function hostOf(url: string): string | undefined {
@@ -31,15 +32,13 @@ function hostOf(url: string): string | undefined {
   }
 }
 
-/** The advertised SideroLink (else API) URL from the kit's compose commands and env files. */
-export function siderolinkHostFromKit(kit: Kit): SiderolinkHost | undefined {
-  for (const flag of URL_FLAGS) {
-    for (const service of composeServices(kit)) {
-      const raw = flagValue(commandArgs(service), flag);
-      if (!raw) continue;
-      const url = interpolate(raw, envFilesFor(kit, service.file.path));
-      const host = hostOf(url);
-      if (host) return { host, url, from: service.file.path };
+/** The advertised SideroLink (else API) URL from the Omni service's settings, else from env files. */
+export function siderolinkHostFromKit(kit: Kit, deployment: Deployment): SiderolinkHost | undefined {
+  for (const flag of URL_SETTINGS) {
+    for (const omni of deployment.omni) {
+      const url = omni.get(flag)?.value;
+      const host = url ? hostOf(url) : undefined;
+      if (url && host) return { host, url, from: omni.service.file.path };
     }
   }
   for (const key of URL_ENV) {
@@ -63,11 +62,11 @@ export interface OmniEndpoints {
 }
 
 const TCP_ENDPOINTS: Array<{ flags: string[]; port: number; what: string }> = [
-  { flags: ["--advertised-api-url"], port: 443, what: "Omni API and UI" },
-  { flags: ["--machine-api-advertised-url", "--siderolink-api-advertised-url"], port: 8090, what: "SideroLink machine API" },
-  { flags: ["--advertised-kubernetes-proxy-url"], port: 8100, what: "Kubernetes proxy" },
+  { flags: ["advertised-api-url"], port: 443, what: "Omni API and UI" },
+  { flags: ["machine-api-advertised-url"], port: 8090, what: "SideroLink machine API" },
+  { flags: ["advertised-kubernetes-proxy-url"], port: 8100, what: "Kubernetes proxy" },
 ];
-const WIREGUARD_FLAG = "--siderolink-wireguard-advertised-addr";
+const WIREGUARD_FLAG = "siderolink-wireguard-advertised-addr";
 const DEFAULT_WIREGUARD_PORT = 50180;
 
 function portOf(url: string, fallback: number): number | undefined {
@@ -79,59 +78,32 @@ function portOf(url: string, fallback: number): number | undefined {
   }
 }
 
-/** Compose `ports:` entries as host IP, host port and protocol (short `IP:HOST:CONTAINER/proto` and long forms). */
-function publishedPorts(service: ComposeService, kit: Kit): Array<{ ip: string | undefined; port: number; protocol: string }> {
-  const envs = envFilesFor(kit, service.file.path);
-  const ports = Array.isArray(service.value.ports) ? service.value.ports : [];
-  return ports.flatMap((entry) => {
-    if (typeof entry === "object" && entry !== null) {
-      const long = entry as Record<string, unknown>;
-      const port = Number(interpolate(String(long.published ?? long.target ?? ""), envs));
-      return Number.isInteger(port) ? [{ ip: typeof long.host_ip === "string" ? interpolate(long.host_ip, envs) : undefined, port, protocol: String(long.protocol ?? "tcp") }] : [];
-    }
-    const [spec = "", protocol = "tcp"] = interpolate(String(entry), envs).split("/");
-    const parts = spec.split(":");
-    if (parts.length < 2) return [];
-    const port = Number(parts[parts.length - 2]);
-    const ip = parts.length >= 3 ? parts.slice(0, -2).join(":").replace(/^\[|\]$/g, "") : undefined;
-    return Number.isInteger(port) ? [{ ip, port, protocol }] : [];
-  });
-}
-
-/** Omni's service in the kit (the one with SideroLink flags), and the service whose network it uses. */
-export function omniEndpointsFromKit(kit: Kit): OmniEndpoints | undefined {
-  const services = composeServices(kit);
-  const omni = services.find((s) => [WIREGUARD_FLAG, ...TCP_ENDPOINTS.flatMap((e) => e.flags)].some((flag) => flagValue(commandArgs(s), flag) !== undefined));
+/** Omni's service in the kit (the one with SideroLink settings), and the service whose network it uses. */
+export function omniEndpointsFromKit(deployment: Deployment): OmniEndpoints | undefined {
+  const omni = deployment.omni.find((s) => [WIREGUARD_FLAG, ...TCP_ENDPOINTS.flatMap((e) => e.flags)].some((flag) => s.get(flag) !== undefined));
   if (!omni) return undefined;
-  const envs = envFilesFor(kit, omni.file.path);
-  const args = commandArgs(omni);
-  const valueOf = (flag: string) => {
-    const raw = flagValue(args, flag);
-    return raw === undefined ? undefined : interpolate(raw, envs);
-  };
-  const networkMode = typeof omni.value.network_mode === "string" ? omni.value.network_mode : "";
-  const sidecar = /^service:(.+)$/.exec(networkMode)?.[1];
-  const publisher = sidecar ? services.find((s) => s.file === omni.file && s.name === sidecar) : omni;
-  const published = publisher ? publishedPorts(publisher, kit) : [];
+  const valueOf = (flag: string) => omni.get(flag)?.value;
+  const publisher = deployment.sidecars.find((s) => s.user === omni.service)?.sidecar ?? omni.service;
+  const published = servicePorts(publisher).map((p) => ({ ip: p.hostIp, port: p.hostPort ?? p.containerPort, protocol: p.protocol }));
 
   const tcp = TCP_ENDPOINTS.map(({ flags, port, what }) => {
     const url = flags.map(valueOf).find((v) => v !== undefined);
-    return { port: (url && portOf(url, port)) || port, what, from: url ? omni.file.path : "Omni's default" };
+    return { port: (url && portOf(url, port)) || port, what, from: url ? omni.service.file.path : "Omni's default" };
   });
   const wireguardAddr = valueOf(WIREGUARD_FLAG);
   const wireguardPort = Number(wireguardAddr?.split(":").pop()) || DEFAULT_WIREGUARD_PORT;
-  const hostNetwork = networkMode === "host" || (publisher !== undefined && publisher.value.network_mode === "host");
-  const wireguard = { port: wireguardPort, published: hostNetwork || published.some((p) => p.port === wireguardPort && p.protocol === "udp"), from: (publisher ?? omni).file.path };
+  const hostNetwork = [omni.service, publisher].some((s) => s.value.network_mode === "host");
+  const wireguard = { port: wireguardPort, published: hostNetwork || published.some((p) => p.port === wireguardPort && p.protocol === "udp"), from: publisher.file.path };
 
-  const candidates = [wireguardAddr?.replace(/:\d+$/, ""), ...published.map((p) => p.ip), ...envs.map((e) => envValue(e, "HOST_IP"))];
+  const candidates = [wireguardAddr?.replace(/:\d+$/, ""), ...published.map((p) => p.ip), omni.service.project.env.lookup("HOST_IP")?.value];
   const ip = candidates.find((c): c is string => c !== undefined && net.isIPv4(c) && c !== "0.0.0.0");
-  return { lanAddress: ip ? { ip, from: omni.file.path } : undefined, tcp, wireguard };
+  return { lanAddress: ip ? { ip, from: omni.service.file.path } : undefined, tcp, wireguard };
 }
 
 export const omniEndpoints = defineFact<OmniEndpoints | undefined>({
   id: "files.omniEndpoints",
   source: "files",
-  resolve: async (ctx) => omniEndpointsFromKit(await ctx.fact(kitFact)),
+  resolve: async (ctx) => omniEndpointsFromKit(await ctx.fact(deploymentFact)),
 });
 
 export const siderolinkHost = defineFact<SiderolinkHost | undefined>({
@@ -139,7 +111,7 @@ export const siderolinkHost = defineFact<SiderolinkHost | undefined>({
   source: "files",
   alsoReads: ["omni"],
   resolve: async (ctx) => {
-    const fromKit = siderolinkHostFromKit(await ctx.fact(kitFact));
+    const fromKit = siderolinkHostFromKit(await ctx.fact(kitFact), await ctx.fact(deploymentFact));
     if (fromKit) return fromKit;
     const omni = await ctx.tryFact(siderolinkApiUrl);
     const host = omni.ok && omni.value ? hostOf(omni.value) : undefined;
