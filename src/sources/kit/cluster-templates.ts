@@ -227,7 +227,7 @@ export function buildClusterTemplates(kit: Kit, options: BuildOptions = {}): Clu
         }
       }
       const patches = parsePatches(document, level, (patch, fileValue) => {
-        const ref = refFor(fileValue, patch.location);
+        const ref = refFor(fileValue, document.locate([...patch.path, "file"]));
         if (!ref) return;
         patch.file = ref;
         for (const resolved of [ref.fromTemplate, ref.fromKitRoot]) {

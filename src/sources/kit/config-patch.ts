@@ -253,22 +253,31 @@ function unknownTree(value: unknown, paths: SchemaPath[]): unknown {
   return tree;
 }
 
-/** Omni's own refusals: forbidden fields, documents and list elements. */
-function omniRefusals(content: PatchContent, omniVersion: string): GoError | undefined {
+/** One of Omni's own refusals in a patch document. */
+export interface OmniRefusal {
+  kind: "field" | "document" | "element";
+  doc: ConfigPatchDoc;
+  /** The key path (for a field or element: the field; for a document: its `kind`). */
+  path: SchemaPath;
+  text: string;
+}
+
+/** Omni's own refusals, in its order: forbidden documents, fields and list elements. */
+export function omniRefusalsOf(content: PatchContent, omniVersion: string): OmniRefusal[] {
   const docs = content.docs.filter((d) => isRecord(d.value));
   const every = checksEveryPatchDocument(omniVersion);
-  let errors: GoError | undefined;
+  const refusals: OmniRefusal[] = [];
   for (const doc of every ? docs : docs.slice(0, 1)) {
     const value = doc.value as Record<string, unknown>;
     const kind = every && typeof value.kind === "string" ? value.kind : undefined;
     if (kind !== undefined && FORBIDDEN_PATCH_DOCUMENTS.has(kind)) {
-      errors = appendErrors(errors, goError(`the ${goQuote(kind)} document is not allowed in the config patch`, doc.locate(["kind"])));
+      refusals.push({ kind: "document", doc, path: ["kind"], text: `the ${goQuote(kind)} document is not allowed in the config patch` });
       continue;
     }
     const fields = kind === undefined ? forbiddenPatchFields(omniVersion) : (FORBIDDEN_DOCUMENT_FIELDS[kind] ?? []);
     for (const field of fields) {
       const path = field.split(".");
-      if (hasPath(value, path)) errors = appendErrors(errors, goError(`overriding ${goQuote(field)} is not allowed in the config patch`, doc.locate(path)));
+      if (hasPath(value, path)) refusals.push({ kind: "field", doc, path, text: `overriding ${goQuote(field)} is not allowed in the config patch` });
     }
     const elements = kind === undefined ? FORBIDDEN_ELEMENTS.v1alpha1! : (FORBIDDEN_ELEMENTS[kind] ?? {});
     for (const [field, refused] of Object.entries(elements)) {
@@ -276,11 +285,17 @@ function omniRefusals(content: PatchContent, omniVersion: string): GoError | und
       if (!Array.isArray(list)) continue;
       list.forEach((element, i) => {
         if (typeof element === "string" && refused.includes(element)) {
-          errors = appendErrors(errors, goError(`element ${goQuote(element)} is not allowed in field ${goQuote(field)}`, doc.locate([...field.split("."), i])));
+          refusals.push({ kind: "element", doc, path: [...field.split("."), i], text: `element ${goQuote(element)} is not allowed in field ${goQuote(field)}` });
         }
       });
     }
   }
+  return refusals;
+}
+
+function omniRefusals(content: PatchContent, omniVersion: string): GoError | undefined {
+  let errors: GoError | undefined;
+  for (const refusal of omniRefusalsOf(content, omniVersion)) errors = appendErrors(errors, goError(refusal.text, refusal.doc.locate(refusal.path)));
   return errors;
 }
 
