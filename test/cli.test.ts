@@ -9,6 +9,8 @@ import { join } from "node:path";
 import { cleanEnv, ROOT, runCli } from "./harness/cli.ts";
 import { reportSchema, type ReportJson } from "../src/model/result.ts";
 import { loadRegistry } from "../src/engine/registry.ts";
+import type { Check } from "../src/engine/check.ts";
+import { factOf, isOptional } from "../src/engine/fact.ts";
 import { installFakeTools } from "./harness/fake-tools.ts";
 import { startPveServer, type PveServer } from "./harness/pve-server.ts";
 import { startKubeServer, type KubeServer } from "./harness/kube-server.ts";
@@ -248,8 +250,9 @@ describe("a live run against the harness: fakes on PATH, real kubectl, HTTPS PVE
     expect(pve.requests.length).toBe(pveBefore);
     expect(kubeServer.requests.length).toBe(kubeBefore);
     expect(dns.queries.length).toBe(dnsBefore);
-    // Checks that read only the kit still run offline; every other one is skipped.
-    const fileChecks = new Set((await loadRegistry()).checks.filter((c) => c.meta.sources.every((s) => s === "files")).map((c) => c.meta.id));
+    // Checks that need only the kit (other sources optional) still run offline; every other one is skipped.
+    const needsOnlyKit = (c: Check) => Object.values(c.facts).every((spec) => isOptional(spec) || factOf(spec).source === "files");
+    const fileChecks = new Set((await loadRegistry()).checks.filter(needsOnlyKit).map((c) => c.meta.id));
     const live = parseReport(result.stdout).results.filter((r) => !fileChecks.has(r.check));
     for (const r of live) expect(r, r.check).toMatchObject({ status: "skip", message: expect.stringMatching(/--offline/) });
   });

@@ -2,7 +2,7 @@
 import { defineFact } from "../../engine/fact.ts";
 import type { OmniResource } from "./omnictl.ts";
 import { clusterMachineStatusSpec, machineSpec, siderolinkApiConfigSpec, TYPES } from "./resources.ts";
-import type { z } from "zod";
+import { z } from "zod";
 
 export type ClusterMachineStatus = OmniResource<z.infer<typeof clusterMachineStatusSpec>>;
 export type OmniMachine = OmniResource<z.infer<typeof machineSpec>>;
@@ -27,4 +27,11 @@ export const siderolinkApiUrl = defineFact<string | undefined>({
     const configs = await ctx.omni.get(TYPES.siderolinkApiConfigs, siderolinkApiConfigSpec);
     return configs.map((c) => c.spec.machineapiadvertisedurl).find((url) => url) || undefined;
   },
+});
+
+/** The MachineClasses in Omni, by ID (template/machine-class-ref: does a template's machineClass.name exist?). */
+export const machineClasses = defineFact<Array<OmniResource<Record<string, unknown>>>>({
+  id: "omni.machineClasses",
+  source: "omni",
+  resolve: (ctx) => ctx.omni.get("MachineClasses.omni.sidero.dev", z.looseObject({})),
 });
