@@ -1,7 +1,6 @@
 import { defineCheck, pass, skip, type Finding } from "../../src/engine/check.ts";
 import type { FixStep, Location, Severity } from "../../src/model/result.ts";
 import { appliedPatches, setsReachedBy, type ConfigPatchDoc, type NodePath, type PatchContent, type TemplatePatch } from "../../src/sources/kit/cluster-templates.ts";
-import { patchPathsFollowTemplate } from "../../src/sources/kit/omni-releases.ts";
 import { clusterTemplates } from "../../src/sources/kit/template-facts.ts";
 import { applyTextEdits, removeItem, removeKeys, type EditableTree, type TextEdit } from "../../src/sources/kit/yaml-edit.ts";
 import { isRecord, type YamlFile } from "../../src/sources/kit/yaml-file.ts";
@@ -97,13 +96,12 @@ export default defineCheck({
     fixable: ["edit", "manual"],
   },
   facts: { clusterTemplates },
-  run({ clusterTemplates }, { omniVersion }) {
+  run({ clusterTemplates }) {
     const { templates, patchFiles } = clusterTemplates;
     if (templates.length === 0 && patchFiles.length === 0) return [skip("no cluster templates or Talos patches in the kit")];
-    const follow = patchPathsFollowTemplate(omniVersion);
     const found: Occurrence[] = [];
     for (const template of templates) {
-      for (const { patch, content } of appliedPatches(template, follow)) {
+      for (const { patch, content } of appliedPatches(template)) {
         const sets = setsReachedBy(template, patch);
         // Talos applies node labels with the kubelet's own credentials on workers only; control planes use admin credentials.
         const severity: Severity = sets.length > 0 && sets.every((s) => s.role === "controlplane") ? "info" : "error";

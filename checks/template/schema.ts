@@ -2,7 +2,7 @@ import { defineCheck, pass, skip, type Finding } from "../../src/engine/check.ts
 import { appliedPatches, talosMinorOf, type ClusterTemplate } from "../../src/sources/kit/cluster-templates.ts";
 import { talosMinorProblems } from "../../src/sources/kit/config-patch.ts";
 import { omniValidateTemplate } from "../../src/sources/kit/omni-template.ts";
-import { omniTalosMachineryMinor, patchPathsFollowTemplate } from "../../src/sources/kit/omni-releases.ts";
+import { omniTalosMachineryMinor } from "../../src/sources/kit/omni-releases.ts";
 import { clusterTemplates, talosSchemas } from "../../src/sources/kit/template-facts.ts";
 import type { TalosSchemas } from "../../src/schema/talos-schemas.ts";
 import { compareMinor } from "../../src/schema/talos-schemas.ts";
@@ -30,7 +30,7 @@ function talosVersionFinding(template: ClusterTemplate, schemas: TalosSchemas, o
   const minor = talosMinorOf(template);
   if (!minor || compareMinor(minor, omniTalosMachineryMinor(omniVersion)) > 0) return undefined;
   const schema = schemas.forMinor(minor);
-  const problems = appliedPatches(template, patchPathsFollowTemplate(omniVersion)).flatMap(({ content }) => talosMinorProblems(content, schema));
+  const problems = appliedPatches(template).flatMap(({ content }) => talosMinorProblems(content, schema));
   if (problems.length === 0) return undefined;
   return {
     severity: "warning",

@@ -416,15 +416,20 @@ export function resolvedFile(ref: FileRef, followTemplate: boolean): ResolvedFil
   return ref.fromKitRoot;
 }
 
-/** A patch with the documents it holds for the release: inline, or the file it reads (when there is one). */
+/** A patch with the documents it holds: inline, or the file it names. */
 export interface AppliedPatch {
   patch: TemplatePatch;
   content: PatchContent;
 }
 
-export function appliedPatches(template: ClusterTemplate, followTemplate: boolean): AppliedPatch[] {
+/**
+ * Every patch with its documents. A `file:` patch reads the file next to the template, else the
+ * one from the kit root: checks about what patches say look at the file meant, while
+ * template/patch-files reports a path the release would not follow.
+ */
+export function appliedPatches(template: ClusterTemplate): AppliedPatch[] {
   return template.patches.flatMap((patch) => {
-    const content = patch.inline ?? (patch.file ? resolvedFile(patch.file, followTemplate).content : undefined);
+    const content = patch.inline ?? (patch.file ? resolvedFile(patch.file, false).content : undefined);
     return content ? [{ patch, content }] : [];
   });
 }
