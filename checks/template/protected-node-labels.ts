@@ -1,6 +1,6 @@
 import { defineCheck, pass, skip, type Finding } from "../../src/engine/check.ts";
 import type { FixStep, Location, Severity } from "../../src/model/result.ts";
-import { appliedPatches, setsReachedBy, type ConfigPatchDoc, type NodePath, type PatchContent, type TemplatePatch } from "../../src/sources/kit/cluster-templates.ts";
+import { patchDocuments, setsReachedBy, type ConfigPatchDoc, type NodePath, type TemplatePatch } from "../../src/sources/kit/cluster-templates.ts";
 import { clusterTemplates } from "../../src/sources/kit/template-facts.ts";
 import { applyTextEdits, removeItem, removeKeys, type EditableTree, type TextEdit } from "../../src/sources/kit/yaml-edit.ts";
 import { isRecord, type YamlFile } from "../../src/sources/kit/yaml-file.ts";
@@ -55,15 +55,6 @@ interface Occurrence {
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 const worst = (a: Severity, b: Severity): Severity => (RANK[a] >= RANK[b] ? a : b);
-
-function occurrences(content: PatchContent, severity: Severity, inlinePatch?: TemplatePatch): Occurrence[] {
-  return content.docs.flatMap((doc) =>
-    labelPaths(doc)
-      .filter((l) => isProtectedNodeLabel(l.key))
-      .map((l) => ({ ...l, doc, location: doc.locate(l.path), severity, ...(inlinePatch ? { inlinePatch } : {}) })),
-  );
-}
-
 /** The file without the labels; inline patches left empty are dropped with their entry. Undefined when it cannot be done in place. */
 function withoutLabels(file: YamlFile, found: Occurrence[]): string | undefined {
   const byTree = new Map<EditableTree, Occurrence[]>();
@@ -100,25 +91,17 @@ export default defineCheck({
     const { templates, patchFiles } = clusterTemplates;
     if (templates.length === 0 && patchFiles.length === 0) return [skip("no cluster templates or Talos patches in the kit")];
     const found: Occurrence[] = [];
-    for (const template of templates) {
-      for (const { patch, content } of appliedPatches(template)) {
-        const sets = setsReachedBy(template, patch);
-        // Talos applies node labels with the kubelet's own credentials on workers only; control planes use admin credentials.
-        const severity: Severity = sets.length > 0 && sets.every((s) => s.role === "controlplane") ? "info" : "error";
-        found.push(...occurrences(content, severity, patch.inline ? patch : undefined));
-      }
-    }
-    for (const patchFile of patchFiles.filter((p) => p.references.length === 0)) found.push(...occurrences(patchFile.content, "warning"));
-
-    // A patch file used by several sets is one place to fix: keep each label once, at its worst reach.
-    const byLocation = new Map<string, Occurrence>();
-    for (const o of found) {
-      const key = `${o.location.file}:${o.location.line}:${o.location.column}`;
-      const seen = byLocation.get(key);
-      byLocation.set(key, seen ? { ...seen, severity: worst(seen.severity, o.severity) } : o);
+    for (const { doc, content, uses } of patchDocuments(clusterTemplates)) {
+      const labels = labelPaths(doc).filter((l) => isProtectedNodeLabel(l.key));
+      if (labels.length === 0) continue;
+      // Talos applies node labels with the kubelet's own credentials on workers only; control planes use admin credentials.
+      const reached = uses.flatMap((u) => setsReachedBy(u.template, u.patch));
+      const severity: Severity = uses.length === 0 ? "warning" : reached.length > 0 && reached.every((s) => s.role === "controlplane") ? "info" : "error";
+      const inlinePatch = content.form === "file" ? undefined : uses[0]?.patch;
+      for (const l of labels) found.push({ ...l, doc, location: doc.locate(l.path), severity, ...(inlinePatch ? { inlinePatch } : {}) });
     }
     const byFile = new Map<string, Occurrence[]>();
-    for (const o of byLocation.values()) byFile.set(o.location.file, [...(byFile.get(o.location.file) ?? []), o]);
+    for (const o of found) byFile.set(o.location.file, [...(byFile.get(o.location.file) ?? []), o]);
     const findings: Finding[] = [];
     for (const [path, list] of byFile) {
       const severity = list.map((o) => o.severity).reduce(worst);

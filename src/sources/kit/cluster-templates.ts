@@ -454,3 +454,28 @@ export function talosMinorOf(template: ClusterTemplate): string | undefined {
 export function isLegacyConfig(value: unknown): value is Record<string, unknown> {
   return isRecord(value) && value.kind === undefined;
 }
+
+/** A config document and the template patches that apply it (none for a patch file no template names). */
+export interface PatchDocUse {
+  doc: ConfigPatchDoc;
+  content: PatchContent;
+  uses: Array<{ template: ClusterTemplate; patch: TemplatePatch }>;
+}
+
+/** Every config document of the kit once, with its uses: a patch file named by several templates is one place to fix. */
+export function patchDocuments(kit: ClusterTemplates): PatchDocUse[] {
+  const byDoc = new Map<ConfigPatchDoc, PatchDocUse>();
+  for (const template of kit.templates) {
+    for (const { patch, content } of appliedPatches(template)) {
+      for (const doc of content.docs) {
+        const entry = byDoc.get(doc) ?? { doc, content, uses: [] };
+        entry.uses.push({ template, patch });
+        byDoc.set(doc, entry);
+      }
+    }
+  }
+  for (const patchFile of kit.patchFiles) {
+    for (const doc of patchFile.content.docs) if (!byDoc.has(doc)) byDoc.set(doc, { doc, content: patchFile.content, uses: [] });
+  }
+  return [...byDoc.values()];
+}
