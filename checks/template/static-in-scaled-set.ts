@@ -1,6 +1,6 @@
 import { defineCheck, pass, skip, type Finding } from "../../src/engine/check.ts";
 import type { Location } from "../../src/model/result.ts";
-import { appliedPatches, patchesOfSet, type ConfigPatchDoc, type MachineSet, type NodePath } from "../../src/sources/kit/cluster-templates.ts";
+import { appliedPatches, machineCount, patchesOfSet, type ConfigPatchDoc, type MachineSet, type NodePath } from "../../src/sources/kit/cluster-templates.ts";
 import { clusterTemplates } from "../../src/sources/kit/template-facts.ts";
 import { isRecord } from "../../src/sources/kit/yaml-file.ts";
 
@@ -30,13 +30,6 @@ function perMachineSettings(doc: ConfigPatchDoc): Array<{ what: string; path: No
     found.push({ what: `address ${value.addresses.map((a) => (isRecord(a) ? a.address : a)).join(", ")}`, path: ["addresses"] });
   }
   return found;
-}
-
-/** How many machines a set gets: its class size, `unlimited`, or the machines it lists. */
-function machineCount(set: MachineSet): number | "unlimited" {
-  const size = set.machineClass?.size;
-  if (size) return size.kind === "unlimited" ? "unlimited" : size.count;
-  return set.machines.length;
 }
 
 const setName = (set: MachineSet) => set.name || (set.role === "controlplane" ? "control planes" : "workers");

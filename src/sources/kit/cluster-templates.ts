@@ -479,3 +479,10 @@ export function patchDocuments(kit: ClusterTemplates): PatchDocUse[] {
   }
   return [...byDoc.values()];
 }
+
+/** How many machines a set gets: its class size, `unlimited`, or the machines it lists. */
+export function machineCount(set: MachineSet): number | "unlimited" {
+  const size = set.machineClass?.size;
+  if (size) return size.kind === "unlimited" ? "unlimited" : size.count;
+  return set.machines.length;
+}

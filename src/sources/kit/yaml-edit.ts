@@ -17,6 +17,12 @@ export interface EditableTree {
   toFileOffset(offset: number): number;
 }
 
+/** The indentation step a file uses for nested mappings (2 unless it shows another). */
+export function indentOf(text: string): number {
+  const nested = /^( *)[^\s#-][^\n]*:[ \t]*\n\1( +)[^\s#-]/m.exec(text);
+  return nested ? nested[2]!.length : 2;
+}
+
 /** Replace file.text[from, to) with text. */
 export interface TextEdit {
   from: number;
