@@ -38,7 +38,9 @@ export default defineCheck({
         }
       }
       const manifests = applied.some(({ content }) => content.docs.some((d) => shipsManifests(d.value))) || Boolean(nodeAt(template.cluster?.doc.contents, ["kubernetes", "manifests"]));
-      if (!at || manifests) continue;
+      // A patch file we cannot read may be the one that installs the CNI.
+      const unread = template.patches.some((p) => p.file && p.file.fromTemplate.state !== "file" && p.file.fromKitRoot.state !== "file");
+      if (!at || manifests || unread) continue;
       findings.push({
         subject: template.file.path,
         message: "the cluster is created with cni: none and nothing in the template installs one: nodes stay NotReady until you install a CNI",
