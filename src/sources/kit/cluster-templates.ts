@@ -293,9 +293,12 @@ function parsePatches(document: TemplateDocument, level: PatchLevel, withFile: (
   list.items.forEach((item, index) => {
     if (!isMap(item)) return;
     const path: NodePath = ["patches", index];
-    const value = isRecord(item.toJSON()) ? (item.toJSON() as Record<string, unknown>) : {};
-    const name = typeof value.name === "string" ? value.name : "";
-    const file = typeof value.file === "string" ? value.file : "";
+    const text = (key: string) => {
+      const node = nodeAt(item, [key]);
+      return isScalar(node) && typeof node.value === "string" ? node.value : "";
+    };
+    const name = text("name");
+    const file = text("file");
     const patch: TemplatePatch = {
       owner: document,
       level,
@@ -304,7 +307,7 @@ function parsePatches(document: TemplateDocument, level: PatchLevel, withFile: (
       location: document.locate(path),
       path,
       name,
-      idOverride: typeof value.idOverride === "string" ? value.idOverride : "",
+      idOverride: text("idOverride"),
       displayName: name || file,
     };
     const inline = pairOf(item, "inline");
@@ -312,7 +315,7 @@ function parsePatches(document: TemplateDocument, level: PatchLevel, withFile: (
       const content = inlineContent(document, [...path, "inline"], inline.value);
       if (content) patch.inline = content;
     }
-    withFile(patch, value.file);
+    withFile(patch, file);
     patches.push(patch);
   });
   return patches;

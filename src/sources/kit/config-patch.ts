@@ -39,12 +39,17 @@ interface TalosDocument {
 
 type Loaded = { ok: true; documents: TalosDocument[] } | { ok: false; error: GoError };
 
-/** Omni's verdict on a patch: undefined when it accepts it, else the error it returns (located). */
+const verdicts = new WeakMap<PatchContent, Map<string, GoError | undefined>>();
+
+/** Omni's verdict on a patch: undefined when it accepts it, else the error it returns (located). A file many templates name is judged once. */
 export function omniPatchError(content: PatchContent, omniVersion: string, schemas: TalosSchemas): GoError | undefined {
-  const machinery = schemas.forMinor(omniTalosMachineryMinor(omniVersion));
-  const loaded = talosLoad(content, machinery, omniVersion);
-  if (!loaded.ok) return loaded.error;
-  return omniRefusals(content, omniVersion);
+  let byVersion = verdicts.get(content);
+  if (!byVersion) verdicts.set(content, (byVersion = new Map()));
+  if (!byVersion.has(omniVersion)) {
+    const loaded = talosLoad(content, schemas.forMinor(omniTalosMachineryMinor(omniVersion)), omniVersion);
+    byVersion.set(omniVersion, loaded.ok ? omniRefusals(content, omniVersion) : loaded.error);
+  }
+  return byVersion.get(omniVersion);
 }
 
 /** What the template's Talos minor would refuse that Omni lets through. */

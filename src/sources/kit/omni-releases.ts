@@ -10,9 +10,17 @@ function normalized(omniVersion: string): string {
   return semver.coerce(omniVersion)?.version ?? NEWEST_KNOWN_OMNI;
 }
 
-/** The release is at least `version` (`1.8.0`). */
+const atLeast = new Map<string, boolean>();
+
+/** The release is at least `version` (`1.8.0`). Asked for every document of every template, so remembered. */
 export function omniAtLeast(omniVersion: string, version: string): boolean {
-  return semver.gte(normalized(omniVersion), version);
+  const key = `${omniVersion} ${version}`;
+  let answer = atLeast.get(key);
+  if (answer === undefined) {
+    answer = semver.gte(normalized(omniVersion), version);
+    atLeast.set(key, answer);
+  }
+  return answer;
 }
 
 /** Omni's unreleased main branch: anything after the newest release we know. */

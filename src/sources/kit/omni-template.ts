@@ -143,8 +143,16 @@ function patchList(): GoType {
   return { kind: "list", go: "models.PatchList", item: patch };
 }
 
+const models = new Map<string, GoType | undefined>();
+
 /** The model of a document kind in the given release, or undefined for an unknown kind. */
 function modelFor(kind: string, omniVersion: string): GoType | undefined {
+  const key = `${kind} ${omniVersion}`;
+  if (!models.has(key)) models.set(key, buildModel(kind, omniVersion));
+  return models.get(key);
+}
+
+function buildModel(kind: string, omniVersion: string): GoType | undefined {
   const v = omniVersion;
   const descriptors = { labels: STRING_MAP, annotations: STRING_MAP };
   const common = { kind: STRING, systemExtensions: OPTIONAL_LIST, ...descriptors, patches: patchList(), kernelArgs: since(v, "1.5.0", OPTIONAL_LIST) };
