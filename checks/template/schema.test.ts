@@ -73,6 +73,11 @@ testCheck(check, {
       results: [{ status: "warn", severity: "warning", location: { line: 11, column: 7 }, evidence: ["t.yaml:11:7: Talos 1.11 has no HostnameConfig document"] }],
     },
     {
+      name: "problems only on ${VAR} placeholders (filled in by CI before sync): warning",
+      facts: facts({ "t.yaml": cluster("", "${TALOS_VERSION}") + CONTROL_PLANE }),
+      results: [{ status: "warn", message: /2 problem\(s\) sit on \$\{\.\.\.\} placeholders/, location: { line: 6, column: 3 } }],
+    },
+    {
       name: "a patch file missing from the kit only: warning",
       facts: facts({ "t.yaml": cluster("patches:\n  - file: patches/secret.yaml\n") + CONTROL_PLANE }),
       results: [{ status: "warn", message: /not in the kit/, location: { line: 8, column: 5 } }],

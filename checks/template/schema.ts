@@ -5,7 +5,7 @@ import { omniValidateTemplate } from "../../src/sources/kit/omni-template.ts";
 import { omniTalosMachineryMinor } from "../../src/sources/kit/omni-releases.ts";
 import { clusterTemplates, talosSchemas } from "../../src/sources/kit/template-facts.ts";
 import type { TalosSchemas } from "../../src/schema/talos-schemas.ts";
-import { compareMinor } from "../../src/schema/talos-schemas.ts";
+import { compareMinor, isEnvPlaceholder } from "../../src/schema/talos-schemas.ts";
 import { errorText, goQuote, plainErrors, type GoError } from "../../src/util/go-errors.ts";
 import { NESTED_SECTION_KINDS } from "../../src/sources/kit/templates.ts";
 import type { Location } from "../../src/model/result.ts";
@@ -21,6 +21,12 @@ function isAbsentFile(template: ClusterTemplate, text: string): boolean {
 function onlyNestedSections(error: GoError): boolean {
   const items = [...errorText(error).matchAll(/line \d+: ([^;\n]+)/g)].map((m) => m[1]!);
   return items.length > 0 && items.every((item) => Object.keys(NESTED_SECTION_KINDS).some((key) => item === `field ${key} not found in type models.Cluster`));
+}
+
+/** Whether the value a problem points at holds a `${VAR}` placeholder (the rest of that line, in the file). */
+function placeholderAt(texts: ReadonlyMap<string, string>, at: Location): boolean {
+  const line = texts.get(at.file)?.split("\n")[at.line - 1] ?? "";
+  return isEnvPlaceholder(line.slice(at.column - 1));
 }
 
 const at = (location: Location | undefined) => (location ? `${location.file}:${location.line}:${location.column}: ` : "");
@@ -85,6 +91,7 @@ export default defineCheck({
     const { templates } = clusterTemplates;
     if (templates.length === 0) return [skip("no cluster templates in the kit")];
     const findings: Finding[] = [];
+    const texts = new Map([...templates.map((t) => [t.file.path, t.file.text] as const), ...clusterTemplates.patchFiles.map((p) => [p.path, p.yaml.text] as const)]);
     for (const template of templates) {
       const verdict = omniValidateTemplate(template, omniVersion, talosSchemas);
       if (!verdict) {
@@ -98,14 +105,17 @@ export default defineCheck({
       }
       const problems = plainErrors(verdict.error);
       const first = problems.find((p) => p.at) ?? problems[0]!;
-      // Files absent from the kit may be generated, git-ignored or secret: Omni fails only if they are still absent when it runs.
+      // Files absent from the kit may be generated, git-ignored or secret, and ${VAR} placeholders are filled in before sync: Omni fails only if they are still so when it runs.
       const onlyAbsentFiles = problems.every((p) => isAbsentFile(template, p.text));
+      const onlyPlaceholders = problems.every((p) => p.at !== undefined && placeholderAt(texts, p.at));
       findings.push({
-        ...(onlyAbsentFiles ? { severity: "warning" as const } : {}),
+        ...(onlyAbsentFiles || onlyPlaceholders ? { severity: "warning" as const } : {}),
         subject: template.file.path,
         message: onlyAbsentFiles
           ? `Omni would reject the template unless ${problems.length} file(s) it names, which are not in the kit, exist when omnictl runs (template/patch-files has the details)`
-          : verdict.stage === "load"
+          : onlyPlaceholders
+            ? `Omni would reject the template as written: ${problems.length} problem(s) sit on \${...} placeholders, which must be filled in (envsubst, CI) before sync`
+            : verdict.stage === "load"
             ? `Omni cannot load the template: ${first.text}`
             : `Omni rejects the template with ${problems.length} problem(s), first: ${first.context}${first.text}`,
         ...(first.at ? { location: first.at } : {}),

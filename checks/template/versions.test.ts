@@ -16,6 +16,7 @@ testCheck(check, {
     { name: "Talos 1.12 with Kubernetes 1.35", facts: facts("v1.35.1", "v1.12.4"), message: /1 template\(s\) pair/ },
     { name: "Kubernetes without a v (Omni accepts it)", facts: facts("1.33.1", "v1.10.2") },
     { name: "the oldest Kubernetes Talos 1.13 runs", facts: facts("v1.31.0", "v1.13.7") },
+    { name: "a ${VAR} placeholder filled in before sync is not judged", facts: facts("${KUBERNETES_VERSION}", "v1.13.7") },
   ],
   invalid: [
     {

@@ -8,6 +8,7 @@ import { clusterTemplates } from "../../src/sources/kit/template-facts.ts";
 import { applyTextEdits, replaceScalar, type TextEdit } from "../../src/sources/kit/yaml-edit.ts";
 import { nodeAt } from "../../src/sources/kit/yaml-file.ts";
 import { goQuote } from "../../src/util/go-errors.ts";
+import { isEnvPlaceholder } from "../../src/schema/talos-schemas.ts";
 import { parseSemverTolerant, type SemverVersion } from "../../src/util/go-parse.ts";
 
 const FULL = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
@@ -31,6 +32,7 @@ function judge(template: ClusterTemplate, omniVersion: string): { problems: Prob
   if (!talosAt || !kubernetesAt) return undefined; // template/schema reports a missing version
   const talosText = talosAt.text.trim();
   const kubernetesText = kubernetesAt.text.trim();
+  if (isEnvPlaceholder(talosText) || isEnvPlaceholder(kubernetesText)) return undefined; // filled in by envsubst or CI before sync
   const problems: Problem[] = [];
   const talosParsed = parseSemverTolerant(talosText);
   const kubernetesParsed = parseSemverTolerant(kubernetesText);

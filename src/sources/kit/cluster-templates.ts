@@ -37,6 +37,8 @@ export interface ConfigPatchDoc {
 /** What a patch holds: its documents, or the YAML error that stops Talos from reading them. */
 export interface PatchContent {
   form: "mapping" | "list" | "text" | "file";
+  /** Where it starts: the `inline:` value, or the patch file's first line. */
+  location: Location;
   docs: ConfigPatchDoc[];
   syntaxError?: { message: string; location: Location };
   /** The text has no document at all (Talos: config not found). */
@@ -325,8 +327,9 @@ function parsePatches(document: TemplateDocument, level: PatchLevel, withFile: (
 function inlineContent(document: TemplateDocument, path: NodePath, node: Node): PatchContent | undefined {
   const file = document.file;
   const tree = (root: Node): EditableTree => ({ file, root, toFileOffset: (offset) => offset });
+  const location = document.locate(path);
   if (isMap(node)) {
-    return { form: "mapping", empty: false, docs: [patchDoc(node, 1, (p) => document.locate([...path, ...p]), tree(node))] };
+    return { form: "mapping", location, empty: false, docs: [patchDoc(node, 1, (p) => document.locate([...path, ...p]), tree(node))] };
   }
   if (isSeq(node)) {
     // Omni re-encodes the list as a YAML stream; each document's first line is where Talos counts from.
@@ -336,24 +339,24 @@ function inlineContent(document: TemplateDocument, path: NodePath, node: Node): 
       line += goYamlMarshal(doc.value ?? null).split("\n").length; // its lines plus the `---` separator
       return doc;
     });
-    return { form: "list", empty: docs.length === 0, docs };
+    return { form: "list", location, empty: docs.length === 0, docs };
   }
   if (isScalar(node) && typeof node.value === "string") {
     const embedded = embeddedYaml(file, node as Scalar<string>, `${document.index}:${path.join(".")}`);
     const toFileOffset = embedded.toFileOffset;
-    return streamContent("text", embedded.inner, (offset) => embedded.toFile(offset), (root) => (toFileOffset ? { file, root, toFileOffset } : undefined));
+    return streamContent("text", embedded.inner, location, (offset) => embedded.toFile(offset), (root) => (toFileOffset ? { file, root, toFileOffset } : undefined));
   }
   return undefined;
 }
 
 /** A patch file's content. */
 function fileContent(yaml: YamlFile): PatchContent {
-  return streamContent("file", yaml, (offset) => locationAt(yaml, offset), (root) => ({ file: yaml, root, toFileOffset: (offset) => offset }));
+  return streamContent("file", yaml, locationAt(yaml, 0), (offset) => locationAt(yaml, offset), (root) => ({ file: yaml, root, toFileOffset: (offset) => offset }));
 }
 
-function streamContent(form: "text" | "file", yaml: YamlFile, toFile: (offset: number) => Location, tree: (root: Node) => EditableTree | undefined): PatchContent {
+function streamContent(form: "text" | "file", yaml: YamlFile, location: Location, toFile: (offset: number) => Location, tree: (root: Node) => EditableTree | undefined): PatchContent {
   const syntax = yamlSyntaxError(yaml);
-  const content: PatchContent = { form, docs: [], empty: yaml.docs.every((d) => d.contents === null || (isScalar(d.contents) && d.contents.value === null)) };
+  const content: PatchContent = { form, location, docs: [], empty: yaml.docs.every((d) => d.contents === null || (isScalar(d.contents) && d.contents.value === null)) };
   if (syntax) {
     const offset = yaml.docs.flatMap((d) => d.errors)[0]?.pos[0] ?? 0;
     content.syntaxError = { message: syntax.message, location: toFile(offset) };

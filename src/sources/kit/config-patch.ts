@@ -138,7 +138,7 @@ function talosLoad(content: PatchContent, schema: TalosConfigSchema, omniVersion
     }
     documents.push({ doc, value, apiVersion, kind, name: str(value.name) });
   }
-  if (manifests === 0) return { ok: false, error: goError("config not found", content.docs[0]?.locate([])) };
+  if (manifests === 0) return { ok: false, error: goError("config not found", content.docs[0]?.locate([]) ?? content.location) };
   return { ok: true, documents };
 }
 
