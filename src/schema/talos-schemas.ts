@@ -15,7 +15,7 @@ import { SchemaWalker, type JsonSchema } from "./json-schema.ts";
 /** The minors we have schemas for, oldest first. */
 export const TALOS_SCHEMA_MINORS = ["1.9", "1.10", "1.11", "1.12", "1.13", "1.14"] as const;
 
-export const TALOS_SCHEMA_DIR = join(PACKAGE_ROOT, "schemas", "talos");
+const TALOS_SCHEMA_DIR = join(PACKAGE_ROOT, "schemas", "talos");
 
 /** Fields Talos decodes but hides from every published schema (`docgen:nodoc` in its sources). */
 const UNDOCUMENTED_FIELDS: Record<string, string[]> = {

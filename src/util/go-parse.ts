@@ -46,7 +46,7 @@ export function parseSemverTolerant(input: string): Parsed<SemverVersion> {
 }
 
 /** blang/semver v4 `Parse`. */
-export function parseSemverStrict(s: string): Parsed<SemverVersion> {
+function parseSemverStrict(s: string): Parsed<SemverVersion> {
   if (s.length === 0) return { ok: false, error: "Version string empty" };
   const parts = s.split(".");
   const split = parts.length > 3 ? [parts[0]!, parts[1]!, parts.slice(2).join(".")] : parts;

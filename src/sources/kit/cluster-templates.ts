@@ -267,7 +267,7 @@ function versionAt(document: TemplateDocument, path: NodePath): { text: string; 
 }
 
 /** Omni's Size: a count, `unlimited` (also `Unlimited`, `infinity`, `∞`), `Static` (0); omitted means 0. */
-export function parseMachineSetSize(text: string): { kind: MachineSetSize["kind"]; count: number } {
+function parseMachineSetSize(text: string): { kind: MachineSetSize["kind"]; count: number } {
   if (["unlimited", "Unlimited", "infinity", "∞"].includes(text)) return { kind: "unlimited", count: 0 };
   if (text === "Static") return { kind: "count", count: 0 };
   return /^[0-9]+$/.test(text) && Number(text) <= 0xffffffff ? { kind: "count", count: Number(text) } : { kind: "invalid", count: 0 };
