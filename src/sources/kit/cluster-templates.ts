@@ -49,7 +49,9 @@ export interface ResolvedFile {
   /** The path as kit paths are shown (relative to the working directory). */
   path: string;
   state: "file" | "directory" | "missing";
-  /** The file when it was read (`file` state). */
+  /** The file's text when the kit walk did not parse it (parsed only if a patch names it). */
+  text?: string;
+  /** The file, parsed (`file` state; for a file read from disk, once a patch names it). */
   yaml?: YamlFile;
   /** Its config documents, when a patch names it. */
   content?: PatchContent;
@@ -165,7 +167,7 @@ export function buildClusterTemplates(kit: Kit, options: BuildOptions = {}): Clu
     if (inKit) resolved = { path, state: "file", yaml: inKit };
     else {
       const answer = options.readFile?.(absolutePath) ?? { state: "missing" as const };
-      resolved = answer.state === "file" ? { path, state: "file", yaml: parseYamlFile(path, answer.text) } : { path, state: answer.state };
+      resolved = answer.state === "file" ? { path, state: "file", text: answer.text } : { path, state: answer.state };
     }
     readCache.set(path, resolved);
     return resolved;
@@ -184,10 +186,11 @@ export function buildClusterTemplates(kit: Kit, options: BuildOptions = {}): Clu
   };
 
   const patchFileFor = (resolved: ResolvedFile): PatchFile | undefined => {
-    if (resolved.state !== "file" || !resolved.yaml) return undefined;
+    if (resolved.state !== "file") return undefined;
+    const yaml = (resolved.yaml ??= parseYamlFile(resolved.path, resolved.text ?? ""));
     let patchFile = patchFiles.get(resolved.path);
     if (!patchFile) {
-      patchFile = { path: resolved.path, yaml: resolved.yaml, content: fileContent(resolved.yaml), references: [] };
+      patchFile = { path: resolved.path, yaml, content: fileContent(yaml), references: [] };
       patchFiles.set(resolved.path, patchFile);
     }
     resolved.content = patchFile.content;
