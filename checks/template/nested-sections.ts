@@ -2,16 +2,10 @@ import { Document, isMap, isScalar, isSeq, YAMLMap, type Node, type Pair } from 
 import { defineCheck, pass, skip, type Finding } from "../../src/engine/check.ts";
 import { templates } from "../../src/sources/kit/facts.ts";
 import type { KitYamlFile } from "../../src/sources/kit/kit.ts";
-import { omniDecodeError, omniDocumentStart, omniLineInDocument, templateDocs } from "../../src/sources/kit/templates.ts";
+import { NESTED_SECTION_KINDS, omniDecodeError, omniDocumentStart, omniLineInDocument, templateDocs } from "../../src/sources/kit/templates.ts";
 import { locationOf } from "../../src/sources/kit/yaml-file.ts";
 
-/** Keys people nest inside the Cluster document, and the document kind each belongs in. */
-const NESTED_KIND: Record<string, "ControlPlane" | "Workers"> = {
-  controlPlane: "ControlPlane",
-  controlplane: "ControlPlane",
-  workers: "Workers",
-  worker: "Workers",
-};
+const NESTED_KIND = NESTED_SECTION_KINDS;
 
 const keyOf = (pair: Pair) => (isScalar(pair.key) ? String(pair.key.value) : "");
 

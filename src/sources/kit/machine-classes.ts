@@ -8,7 +8,8 @@ import { isScalar, type Document, type Node, type Scalar } from "yaml";
 import type { FixStep, Location } from "../../model/result.ts";
 import type { Kit, KitYamlFile } from "./kit.ts";
 import { isMachineClassDoc } from "./kit.ts";
-import { docValue, isRecord, keyNodeAt, locationOf, nodeAt, parseYamlFile, yamlSyntaxError, type YamlFile } from "./yaml-file.ts";
+import { docValue, isRecord, keyNodeAt, locationOf, nodeAt, yamlSyntaxError, type YamlFile } from "./yaml-file.ts";
+import { embeddedYaml } from "./embedded-yaml.ts";
 
 export interface ProviderData {
   /** The embedded YAML, parsed as a file of its own. */
@@ -80,23 +81,9 @@ export function machineClassDocs(kit: Kit): MachineClassDoc[] {
     );
 }
 
-/**
- * Map offsets of the embedded text to the kit file. For block scalars (`providerdata: |`), line
- * L of the content is line (indicator line + L) of the file, shifted by the block's indentation;
- * for other scalar styles, everything maps to where the value starts.
- */
+/** The providerdata as a YAML file of its own, with positions in the kit file. */
 function parseProviderData(file: YamlFile, scalar: Scalar<string>): ProviderData {
-  const inner = parseYamlFile(`${file.path}#providerdata`, scalar.value);
-  const start = scalar.range?.[0] ?? 0;
-  const block = scalar.type === "BLOCK_LITERAL" || scalar.type === "BLOCK_FOLDED";
-  const headerLine = file.lineCounter.linePos(start).line;
-  const contentLines = file.text.split("\n").slice(headerLine);
-  const indent = block ? (/^( *)\S/.exec(contentLines.find((l) => l.trim() !== "") ?? "")?.[1]?.length ?? 0) : 0;
-  const toFile = (offset: number): Location => {
-    if (!block) return locationOf(file, scalar);
-    const { line, col } = inner.lineCounter.linePos(offset);
-    return { file: file.path, line: headerLine + line, column: col + indent };
-  };
+  const { inner, toFile } = embeddedYaml(file, scalar, "providerdata");
   const syntax = yamlSyntaxError(inner);
   const doc = inner.docs[0];
   const data: ProviderData = {

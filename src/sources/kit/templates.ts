@@ -52,6 +52,14 @@ export function omniLineInDocument(file: YamlFile, doc: Document.Parsed, offset:
   return lines.filter((l) => l.trim() !== "").length + 1;
 }
 
+/** Keys people nest inside the Cluster document, and the document kind each belongs in. */
+export const NESTED_SECTION_KINDS: Record<string, "ControlPlane" | "Workers"> = {
+  controlPlane: "ControlPlane",
+  controlplane: "ControlPlane",
+  workers: "Workers",
+  worker: "Workers",
+};
+
 /** The Go type Omni names for a document kind in decode errors. */
 export const OMNI_MODEL_TYPES: Record<string, string> = {
   Cluster: "models.Cluster",
@@ -65,11 +73,14 @@ export const OMNI_MODEL_TYPES: Record<string, string> = {
  * (the YAML library changed between releases; reference/omni.md §2.1).
  */
 export function omniDecodeError(omniVersion: string, start: { line: number; column: number }, fieldErrors: Array<{ line: number; text: string }>): string {
-  const items = fieldErrors.map((e) => `line ${e.line}: ${e.text}`);
+  return `error decoding document at line ${start.line}:${start.column}: ${goYamlConstructErrors(omniVersion, fieldErrors)}`;
+}
+
+/** The YAML library's list of decoding errors (`yaml: construct errors: line 7: ...`) as the release's library prints it. */
+export function goYamlConstructErrors(omniVersion: string, errors: Array<{ line: number; text: string }>): string {
+  const items = errors.map((e) => `line ${e.line}: ${e.text}`);
   const version = semver.coerce(omniVersion)?.version ?? "1.10.0";
-  let body: string;
-  if (semver.lt(version, "1.6.0")) body = `yaml: unmarshal errors:\n  ${items.join("\n  ")}`;
-  else if (semver.lt(version, "1.10.0")) body = `yaml: construct errors:\n  ${items.join("\n  ")}`;
-  else body = `yaml: construct errors: ${items.join("; ")}`;
-  return `error decoding document at line ${start.line}:${start.column}: ${body}`;
+  if (semver.lt(version, "1.6.0")) return `yaml: unmarshal errors:\n  ${items.join("\n  ")}`;
+  if (semver.lt(version, "1.10.0")) return `yaml: construct errors:\n  ${items.join("\n  ")}`;
+  return `yaml: construct errors: ${items.join("; ")}`;
 }

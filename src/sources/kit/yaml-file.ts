@@ -71,14 +71,21 @@ export function keyNodeAt(root: unknown, path: ReadonlyArray<string | number>): 
   return (pairOf(nodeAt(root, path.slice(0, -1)), last)?.key ?? undefined) as Node | undefined;
 }
 
-/** The plain JS value of a document, or undefined if it does not parse cleanly. */
+const values = new WeakMap<Document.Parsed, unknown>();
+
+/** The plain JS value of a document, or undefined if it does not parse cleanly. Computed once per document: treat it as read-only. */
 export function docValue(doc: Document.Parsed): unknown {
-  if (doc.errors.length > 0) return undefined;
-  try {
-    return doc.toJS({ maxAliasCount: 100 });
-  } catch {
-    return undefined;
+  if (values.has(doc)) return values.get(doc);
+  let value: unknown;
+  if (doc.errors.length === 0) {
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch {
+      value = undefined;
+    }
   }
+  values.set(doc, value);
+  return value;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
