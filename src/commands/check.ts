@@ -26,7 +26,8 @@ export async function checkCommand(dir: string, options: CommonOptions): Promise
     writeReport(text, options.output);
     // Machine-readable formats keep stdout pure; -v still gets the timing, on stderr.
     if (options.verbose && prepared.format !== "human") {
-      process.stderr.write(`omni-doctor: ${outcome.results.length} results in ${Math.round(outcome.elapsedMs)} ms, ${prepared.ctx.runner.calls.length} external calls\n`);
+      const { criticalPathMs } = prepared.ctx.runner.trace();
+      process.stderr.write(`omni-doctor: ${outcome.results.length} results in ${Math.round(outcome.elapsedMs)} ms, ${prepared.ctx.runner.calls.length} external calls, critical path ${criticalPathMs} ms\n`);
     }
     // An interrupted run is incomplete whatever it found: 130, like a shell's Ctrl-C.
     return interrupt.signal.aborted ? 130 : exitCodeFor(outcome.results, prepared.failOn);

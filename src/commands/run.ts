@@ -2,7 +2,7 @@
  * What `check` and `fix` share: turn command-line options into a run (kit, transport, sources,
  * selected checks), run it, and hand back the results.
  */
-import { existsSync, statSync } from "node:fs";
+import { existsSync, statSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { RunContext, type RunOptions } from "../engine/context.ts";
 import type { Check, CheckContext } from "../engine/check.ts";
@@ -286,5 +286,8 @@ export async function executeRun(prepared: PreparedRun, onProgress?: (done: numb
     titles: new Map(prepared.checks.map((c) => [c.meta.id, c.meta.title])),
   });
   prepared.finish();
-  return { prepared, results, elapsedMs: performance.now() - started };
+  const elapsedMs = performance.now() - started;
+  // Where the time went, for "why is it slow" reports and the benchmark: every call, the critical path.
+  if (process.env.OMNI_DOCTOR_TRACE) writeFileSync(process.env.OMNI_DOCTOR_TRACE, `${JSON.stringify({ elapsedMs: Math.round(elapsedMs), ...prepared.ctx.runner.trace() }, null, 2)}\n`);
+  return { prepared, results, elapsedMs };
 }

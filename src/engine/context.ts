@@ -6,6 +6,7 @@ import type { Availability, Fact } from "./fact.ts";
 import { QueryRunner } from "../sources/query-runner.ts";
 import type { Transport } from "../sources/transport.ts";
 import { SourceError, isSourceError } from "../sources/source-error.ts";
+import { currentChain, inChain, waitedFor, type Chain } from "../sources/call-chain.ts";
 import { OmniSource } from "../sources/omni/omnictl.ts";
 import { TalosSource } from "../sources/talos/talosctl.ts";
 import { KubeSource } from "../sources/kube/kubectl.ts";
@@ -47,7 +48,7 @@ export class RunContext {
   readonly net: NetSource;
   readonly #loadKit: () => Kit;
   #kit: Kit | undefined;
-  readonly #facts = new Map<string, Promise<unknown>>();
+  readonly #facts = new Map<string, { value: Promise<unknown>; chain: Chain | undefined }>();
 
   constructor(parts: RunContextParts) {
     this.options = parts.options;
@@ -75,16 +76,21 @@ export class RunContext {
 
   /** Resolve a fact once per run; every caller shares the same promise. */
   fact<T>(fact: Fact<T>): Promise<T> {
-    let value = this.#facts.get(fact.id) as Promise<T> | undefined;
-    if (!value) {
-      value =
-        this.options.offline && fact.source !== "files"
-          ? Promise.reject(new SourceError(fact.source, "offline", "not asked (--offline)"))
-          : Promise.resolve().then(() => fact.resolve(this));
-      value.catch(() => {}); // observed by every awaiting check; never an unhandled rejection
-      this.#facts.set(fact.id, value);
+    let entry = this.#facts.get(fact.id) as { value: Promise<T>; chain: Chain | undefined } | undefined;
+    if (!entry) {
+      if (this.options.offline && fact.source !== "files") {
+        entry = { value: Promise.reject(new SourceError(fact.source, "offline", "not asked (--offline)")), chain: undefined };
+      } else {
+        // The fact's own chain of calls, joined into each caller's when it is awaited.
+        const { result, chain } = inChain(currentChain()?.last, () => Promise.resolve().then(() => fact.resolve(this)));
+        entry = { value: result, chain };
+      }
+      entry.value.catch(() => {}); // observed by every awaiting check; never an unhandled rejection
+      this.#facts.set(fact.id, entry);
     }
-    return value;
+    const caller = currentChain();
+    const { chain } = entry;
+    return entry.value.finally(() => waitedFor(caller, chain?.last));
   }
 
   /** Resolve a fact, turning "source unavailable" into a value the caller can branch on. */

@@ -7,6 +7,7 @@ import type { Check, CheckContext, Finding } from "./check.ts";
 import { factOf, isOptional, type FactSpecs } from "./fact.ts";
 import type { Availability, Fact } from "./fact.ts";
 import { isSourceError, type SourceError } from "../sources/source-error.ts";
+import { inChain } from "../sources/call-chain.ts";
 
 const statusOf = (severity: Severity) => (severity === "error" ? "fail" : "warn");
 
@@ -77,7 +78,8 @@ export async function runCheck(check: Check, ctx: FactResolver, checkContext: Ch
 export async function runChecks(checks: readonly Check[], ctx: FactResolver, checkContext: CheckContext, onDone?: (check: Check) => void): Promise<Result[]> {
   const perCheck = await Promise.all(
     checks.map(async (check) => {
-      const results = await runCheck(check, ctx, checkContext);
+      // Each check starts a chain of its own: checks wait for nothing but their facts.
+      const results = await inChain(undefined, () => runCheck(check, ctx, checkContext)).result;
       onDone?.(check);
       return results;
     }),

@@ -8,13 +8,20 @@ import { Limiter } from "../util/limit.ts";
 import { SourceError } from "./source-error.ts";
 import { requestKey, TransportError, type AnswerOf, type Transport, type TransportRequest } from "./transport.ts";
 import type { SourceName } from "../model/result.ts";
+import { chainMs, currentChain, waitedFor, type ChainedCall } from "./call-chain.ts";
 
-export interface CallRecord {
+export interface CallRecord extends ChainedCall {
   source: SourceName;
   key: string;
-  startMs: number;
-  endMs: number;
   outcome: "ok" | "error";
+}
+
+/** Where the time of a run went: every call, the slowest chain of dependent calls, and their sum. */
+export interface RunTrace {
+  calls: Array<{ source: SourceName; key: string; startMs: number; endMs: number; outcome: "ok" | "error"; parent: number | undefined }>;
+  criticalPathMs: number;
+  /** What asking every question one after another (a runbook) would take. */
+  sequentialMs: number;
 }
 
 export interface QueryRunnerOptions {
@@ -29,6 +36,7 @@ export class QueryRunner {
   readonly #limiter: Limiter;
   readonly #signal: AbortSignal;
   readonly #memo = new Map<string, Promise<unknown>>();
+  readonly #records = new Map<string, CallRecord>();
   /** Systems (see systemOf) that timed out, with the key of the call that did. */
   readonly #hanging = new Map<string, string>();
   readonly #origin = performance.now();
@@ -48,15 +56,38 @@ export class QueryRunner {
 
   ask<R extends TransportRequest>(request: R): Promise<AnswerOf<R>> {
     const key = `${request.source}\u0000${requestKey(request)}`;
+    const chain = currentChain();
     let answer = this.#memo.get(key) as Promise<AnswerOf<R>> | undefined;
     if (!answer) {
-      answer = this.#limiter.run(() => this.#call(request));
+      const parent = chain?.last;
+      answer = this.#limiter.run(() => this.#call(request, key, parent));
       this.#memo.set(key, answer);
     }
-    return answer;
+    // Whoever asked has now waited for this call, whether it answered or failed.
+    const joined = () => waitedFor(chain, this.#records.get(key));
+    return answer.then(
+      (value) => {
+        joined();
+        return value;
+      },
+      (error: unknown) => {
+        joined();
+        throw error;
+      },
+    );
   }
 
-  async #call<R extends TransportRequest>(request: R): Promise<AnswerOf<R>> {
+  /** The run's calls and its critical path, for the benchmark and OMNI_DOCTOR_TRACE. */
+  trace(): RunTrace {
+    const index = new Map<ChainedCall, number>(this.calls.map((c, i) => [c, i]));
+    return {
+      calls: this.calls.map((c) => ({ source: c.source, key: c.key, startMs: Math.round(c.startMs), endMs: Math.round(c.endMs), outcome: c.outcome, parent: c.parent ? index.get(c.parent) : undefined })),
+      criticalPathMs: Math.round(Math.max(0, ...this.calls.map(chainMs))),
+      sequentialMs: Math.round(this.calls.reduce((sum, c) => sum + (c.endMs - c.startMs), 0)),
+    };
+  }
+
+  async #call<R extends TransportRequest>(request: R, memoKey: string, parent: ChainedCall | undefined): Promise<AnswerOf<R>> {
     const key = requestKey(request);
     if (this.#signal.aborted) throw new SourceError(request.source, "cancelled", `not asked, the run was interrupted: ${key}`);
     const system = systemOf(request);
@@ -66,8 +97,9 @@ export class QueryRunner {
     }
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = AbortSignal.any([this.#signal, timeout]);
-    const record: CallRecord = { source: request.source, key, startMs: performance.now() - this.#origin, endMs: 0, outcome: "ok" };
+    const record: CallRecord = { source: request.source, key, startMs: performance.now() - this.#origin, endMs: 0, outcome: "ok", parent };
     this.calls.push(record);
+    this.#records.set(memoKey, record);
     try {
       // The race guarantees the bound even if a transport ignores its signal.
       return await new Promise<AnswerOf<R>>((resolve, reject) => {

@@ -18,7 +18,7 @@ export interface DnsServers {
   close(): Promise<void>;
 }
 
-export async function startDnsServers(initial: Lab): Promise<DnsServers> {
+export async function startDnsServers(initial: Lab, options: { latencyMs?: number } = {}): Promise<DnsServers> {
   let lab = initial;
   const servers = Object.keys(lab.dns ?? {}).filter((ip) => ip.startsWith("127."));
   const queries: DnsServers["queries"] = [];
@@ -40,7 +40,9 @@ export async function startDnsServers(initial: Lab): Promise<DnsServers> {
         questions: [question],
         answers: answer.addresses.map((data) => ({ type: "A" as const, class: "IN" as const, name: question.name, ttl: 60, data })),
       });
-      socket.send(response, remote.port, remote.address);
+      const send = () => socket.send(response, remote.port, remote.address);
+      if (options.latencyMs) setTimeout(send, options.latencyMs);
+      else send();
     });
     await new Promise<void>((resolve) => socket.bind(port, ip, resolve));
     port = (socket.address() as AddressInfo).port;

@@ -66,7 +66,8 @@ export async function startKubeServer(initial: Lab, options: { token?: string; l
       }
       json(res, 404, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "the server could not find the requested resource", reason: "NotFound", code: 404 });
     };
-    if (options.latencyMs) setTimeout(respond, options.latencyMs);
+    // Latency on the data (list) calls only: one round trip per kubectl call, not per discovery request.
+    if (options.latencyMs && listPath(url.pathname)) setTimeout(respond, options.latencyMs);
     else respond();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
