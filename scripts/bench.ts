@@ -10,11 +10,12 @@
  * offline: `check --offline` over a generated kit of 1,000 cluster templates and 200 machine classes.
  * startup: `omni-doctor --version`.
  * fuzz:    the parser fuzzers with a long profile (FUZZ_RUNS, default 20000 per property).
+ * BENCH_WORKERS=10,50 picks the live lab sizes; BENCH_TRACE_DIR=dir keeps each live run's trace (OMNI_DOCTOR_TRACE) for a closer look.
  * `--json` prints one JSON array, an object per live lab size, for CI and scripts.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { fleetLab, TOKEN_ID, TOKEN_SECRET } from "../test/harness/labs.ts";
@@ -33,18 +34,28 @@ const want = (name: string) => sections.length === 0 || sections.includes(name);
 interface CliRun {
   wallMs: number;
   peakRssMb: number;
+  /** CPU time of the CLI process itself (user + system), not of the programs it runs. */
+  cpuMs: number;
   exitCode: number;
   stdout: string;
 }
 
-/** Run the CLI; peak RSS comes from the child itself (process.resourceUsage at exit). */
+/** Run the CLI; peak RSS and CPU time come from the child itself (process.resourceUsage at exit). */
 async function runMeasured(cliArgs: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  const rssFile = join(mkdtempSync(join(tmpdir(), "bench-rss-")), "rss");
-  const probe = `data:text/javascript,process.on("exit",()=>require("node:fs").writeFileSync(${JSON.stringify(rssFile)},String(process.resourceUsage().maxRSS)))`.replace("require(\"node:fs\")", "process.getBuiltinModule(\"node:fs\")");
+  const usageFile = join(mkdtempSync(join(tmpdir(), "bench-usage-")), "usage.json");
+  const probe = `data:text/javascript,process.on("exit",()=>process.getBuiltinModule("node:fs").writeFileSync(${JSON.stringify(usageFile)},JSON.stringify(process.resourceUsage())))`;
   const started = performance.now();
   const result = await execa(process.execPath, ["--import", probe, CLI, ...cliArgs], { reject: false, env: { ...process.env, ...env }, stripFinalNewline: false });
   const wallMs = performance.now() - started;
-  return { wallMs, peakRssMb: Math.round(Number(readFileSync(rssFile, "utf8")) / 1024), exitCode: result.exitCode ?? -1, stdout: String(result.stdout) };
+  const usage = JSON.parse(readFileSync(usageFile, "utf8")) as NodeJS.ResourceUsage;
+  rmSync(dirname(usageFile), { recursive: true, force: true });
+  return {
+    wallMs,
+    peakRssMb: Math.round(usage.maxRSS / 1024),
+    cpuMs: Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000),
+    exitCode: result.exitCode ?? -1,
+    stdout: String(result.stdout),
+  };
 }
 
 function median(values: number[]): number {
@@ -122,6 +133,7 @@ interface LiveFigures {
   distinct_queries: number;
   talosctl_calls: number;
   peak_rss_mb: number;
+  cpu_ms: number;
   wall_over_critical_path: number;
   sequential_over_wall: number;
   concurrency: number;
@@ -132,7 +144,7 @@ interface LiveFigures {
 async function liveRun(workers: number): Promise<LiveFigures> {
   const lab = fleetLab(3, workers);
   const [pve, kube, dns] = await Promise.all([startPveServer(lab, { latencyMs: LATENCY_MS }), startKubeServer(lab, { token: "lab-token", latencyMs: LATENCY_MS }), startDnsServers(lab, { latencyMs: LATENCY_MS })]);
-  const fakes = installFakeTools(lab, { latencyMs: LATENCY_MS });
+  const fakes = await installFakeTools(lab, { latencyMs: LATENCY_MS });
   const omniPorts = await Promise.all([listen(), listen(), listen()]);
   const kit = mkdtempSync(join(tmpdir(), "omni-doctor-bench-live-"));
   const [api, machineApi, k8sProxy] = omniPorts.map((l) => l.port);
@@ -154,6 +166,7 @@ async function liveRun(workers: number): Promise<LiveFigures> {
       OMNI_DOCTOR_DNS_PORT: String(dns.port),
       OMNI_DOCTOR_TRACE: trace,
     });
+    if (process.env.BENCH_TRACE_DIR) copyFileSync(trace, join(process.env.BENCH_TRACE_DIR, `trace-${workers}.json`));
     const t = JSON.parse(readFileSync(trace, "utf8")) as { calls: Array<{ source: string; key: string }>; criticalPathMs: number; sequentialMs: number };
     const wall = Math.round(run.wallMs);
     return {
@@ -165,6 +178,7 @@ async function liveRun(workers: number): Promise<LiveFigures> {
       distinct_queries: new Set(t.calls.map((c) => `${c.source} ${c.key}`)).size,
       talosctl_calls: fakes.calls().filter((c) => c.tool === "talosctl").length,
       peak_rss_mb: run.peakRssMb,
+      cpu_ms: run.cpuMs,
       wall_over_critical_path: Math.round((wall / t.criticalPathMs) * 100) / 100,
       sequential_over_wall: Math.round((t.sequentialMs / wall) * 100) / 100,
       concurrency: Number(CONCURRENCY),
@@ -172,14 +186,14 @@ async function liveRun(workers: number): Promise<LiveFigures> {
       target_met: wall <= 1.5 * t.criticalPathMs + 300,
     };
   } finally {
-    await Promise.all([pve.close(), kube.close(), dns.close(), ...omniPorts.map((l) => l.close())]);
+    await Promise.all([pve.close(), kube.close(), dns.close(), fakes.close(), ...omniPorts.map((l) => l.close())]);
     rmSync(kit, { recursive: true, force: true });
   }
 }
 
 const live: LiveFigures[] = [];
 if (want("live") || json) {
-  for (const workers of [10, 50, 200]) live.push(await liveRun(workers));
+  for (const workers of (process.env.BENCH_WORKERS ?? "10,50,200").split(",").map(Number)) live.push(await liveRun(workers));
 }
 
 if (want("offline") && !json) {
@@ -193,6 +207,7 @@ if (want("offline") && !json) {
     wall_ms: Math.round(median(runs.map((r) => r.wallMs))),
     runs_ms: runs.map((r) => Math.round(r.wallMs)),
     peak_rss_mb: Math.max(...runs.map((r) => r.peakRssMb)),
+    cpu_ms: Math.round(median(runs.map((r) => r.cpuMs))),
     results: report.results.length,
     summary: report.summary,
   };
@@ -221,15 +236,15 @@ if (json) {
 } else {
   for (const f of live) {
     console.log(
-      `live ${f.workers} workers (+3 control planes), ${f.latency_ms} ms per call, --concurrency ${f.concurrency}: wall ${f.wall_ms} ms, critical path ${f.critical_path_ms} ms (wall/critical ${f.wall_over_critical_path}, target wall ≤ 1.5×critical+300 ms: ${f.target_met ? "met" : "NOT met"}), sequential ${f.sequential_ms} ms (sequential/wall ${f.sequential_over_wall}), ${f.calls} calls = ${f.distinct_queries} distinct queries, ${f.talosctl_calls} talosctl calls, peak RSS ${f.peak_rss_mb} MB`,
+      `live ${f.workers} workers (+3 control planes), ${f.latency_ms} ms per call, --concurrency ${f.concurrency}: wall ${f.wall_ms} ms, critical path ${f.critical_path_ms} ms (wall/critical ${f.wall_over_critical_path}, target wall ≤ 1.5×critical+300 ms: ${f.target_met ? "met" : "NOT met"}), sequential ${f.sequential_ms} ms (sequential/wall ${f.sequential_over_wall}), ${f.calls} calls = ${f.distinct_queries} distinct queries, ${f.talosctl_calls} talosctl calls, peak RSS ${f.peak_rss_mb} MB, CPU ${f.cpu_ms} ms`,
     );
   }
   const startup = figures.startup as { version_ms: number } | undefined;
   if (startup) console.log(`startup: omni-doctor --version in ${startup.version_ms} ms (median of 5; target < 300)`);
   const fuzz = figures.fuzz as { runs_per_property: number; passed: boolean; seconds: number } | undefined;
   if (fuzz) console.log(`fuzz: ${fuzz.runs_per_property} runs per property, ${fuzz.passed ? "no failure" : "FAILED"} (${fuzz.seconds}s)`);
-  const offline = figures.offline as { wall_ms: number; runs_ms: number[]; peak_rss_mb: number; results: number } | undefined;
+  const offline = figures.offline as { wall_ms: number; runs_ms: number[]; peak_rss_mb: number; cpu_ms: number; results: number } | undefined;
   if (offline) {
-    console.log(`offline: 1,000 templates + 200 machine classes → ${offline.wall_ms} ms wall (median of ${offline.runs_ms.join(", ")} ms; target < 2000), peak RSS ${offline.peak_rss_mb} MB, ${offline.results} results`);
+    console.log(`offline: 1,000 templates + 200 machine classes → ${offline.wall_ms} ms wall (median of ${offline.runs_ms.join(", ")} ms; target < 2000), peak RSS ${offline.peak_rss_mb} MB, CPU ${offline.cpu_ms} ms, ${offline.results} results`);
   }
 }

@@ -3,6 +3,8 @@
  * omni-doctor's command line. Commands are imported only when used, so `--version` and `--help`
  * stay fast. Every failure to start a run is one line on stderr and exit code 2.
  */
+import { enableCompileCache } from "node:module";
+import { setFlagsFromString } from "node:v8";
 import { Command, CommanderError, Option } from "commander";
 import { VERSION } from "./version.ts";
 import { UsageError } from "./commands/usage-error.ts";
@@ -107,6 +109,13 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+// Compiled code is cached on disk (NODE_COMPILE_CACHE, default under the temp dir; disable with
+// NODE_DISABLE_COMPILE_CACHE=1): the commands and checks imported below then start about twice as fast.
+enableCompileCache();
+// A run keeps little (facts, results) but allocates in bursts as answers are parsed; V8 would grow
+// its young generation to over 100 MB for that. Keeping it at its initial size costs a few more
+// small collections and saves about 45 MB of peak memory on a fleet-sized run (npm run bench).
+setFlagsFromString("--semi-space-growth-factor=1");
 await main(process.argv);
 // Leave as soon as the work is done: libraries may still hold timers (proxmox-api keeps its
 // request timer after a failed call). stdout is flushed first so no report is cut short.

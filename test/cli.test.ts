@@ -11,7 +11,7 @@ import { reportSchema, type ReportJson } from "../src/model/result.ts";
 import { loadRegistry } from "../src/engine/registry.ts";
 import type { Check } from "../src/engine/check.ts";
 import { factOf, isOptional } from "../src/engine/fact.ts";
-import { installFakeTools } from "./harness/fake-tools.ts";
+import { installFakeTools, type FakeTools } from "./harness/fake-tools.ts";
 import { startPveServer, type PveServer } from "./harness/pve-server.ts";
 import { startKubeServer, type KubeServer } from "./harness/kube-server.ts";
 import { startDnsServers, type DnsServers } from "./harness/dns-server.ts";
@@ -216,9 +216,9 @@ describe("a live run against the harness: fakes on PATH, real kubectl, HTTPS PVE
   }
 
   it("finds the problems, each external query asked once; a recording replays to the same report", async () => {
-    const fakes = installFakeTools(lab);
+    const fakes = await installFakeTools(lab);
     const recording = join(tempDir(), "rec");
-    const live = await runCli(["check", kit, "--format", "json", "--record", recording], { env: { ...env(fakes.binDir), FAKE_LAB: fakes.labFile, FAKE_LOG: fakes.logFile } });
+    const live = await runCli(["check", kit, "--format", "json", "--record", recording], { env: { ...env(fakes.binDir), } });
     const report = parseReport(live.stdout);
     const failing = report.results.filter((r) => r.status === "fail").map((r) => `${r.check} ${r.subject}`);
     expect(failing).toEqual([
@@ -253,7 +253,7 @@ describe("a live run against the harness: fakes on PATH, real kubectl, HTTPS PVE
   });
 
   it("TLS verification turned off is a proxmox/api warning in the report, not only in the header", async () => {
-    const fakes = installFakeTools(lab);
+    const fakes = await installFakeTools(lab);
     const { PROXMOX_CA: _ca, ...insecure } = env(fakes.binDir, { PROXMOX_INSECURE: "1" });
     const json = await runCli(["check", kit, "--format", "json", "--only", "proxmox/api"], { env: insecure });
     expect(parseReport(json.stdout).results).toMatchObject([{ check: "proxmox/api", status: "warn", severity: "warning", message: expect.stringMatching(/TLS verification is off/) }]);
@@ -262,7 +262,7 @@ describe("a live run against the harness: fakes on PATH, real kubectl, HTTPS PVE
   });
 
   it("a slow Proxmox node hits --timeout: its results are errors, the run ends soon after, exit 2", async () => {
-    const fakes = installFakeTools(lab);
+    const fakes = await installFakeTools(lab);
     const slow: Lab = JSON.parse(JSON.stringify(lab));
     slow.pve!.nodes[1]!.delayMs = 5000;
     pve.setLab(slow);
@@ -280,11 +280,11 @@ describe("a live run against the harness: fakes on PATH, real kubectl, HTTPS PVE
   });
 
   it("--offline starts no process and opens no socket", async () => {
-    const fakes = installFakeTools(lab);
+    const fakes = await installFakeTools(lab);
     const pveBefore = pve.requests.length;
     const kubeBefore = kubeServer.requests.length;
     const dnsBefore = dns.queries.length;
-    const result = await runCli(["check", kit, "--offline", "--format", "json"], { env: { ...env(fakes.binDir), FAKE_LAB: fakes.labFile, FAKE_LOG: fakes.logFile } });
+    const result = await runCli(["check", kit, "--offline", "--format", "json"], { env: { ...env(fakes.binDir), } });
     expect(result.exitCode).toBe(0);
     expect(fakes.calls()).toEqual([]);
     expect(pve.requests.length).toBe(pveBefore);
@@ -307,11 +307,9 @@ describe("Omni and Talos at scale, drift, expired logins, the detected Omni vers
     await Promise.all([pve?.close(), kubeServer?.close(), dns?.close()]);
   });
 
-  function env(fakes: ReturnType<typeof installFakeTools>, extra: Record<string, string> = {}) {
+  function env(fakes: FakeTools, extra: Record<string, string> = {}) {
     return cleanEnv({
       PATH: `${fakes.binDir}:/usr/bin:/bin`,
-      FAKE_LAB: fakes.labFile,
-      FAKE_LOG: fakes.logFile,
       HOME: kubeServer.home,
       KUBECONFIG: kubeServer.kubeconfig,
       PROXMOX_URL: pve.url,
@@ -331,7 +329,7 @@ describe("Omni and Talos at scale, drift, expired logins, the detected Omni vers
   it("3 control planes + 20 workers: one talosctl call per resource type for all 23 nodes, no query asked twice", async () => {
     const lab = fleetLab(3, 20);
     await start(lab);
-    const fakes = installFakeTools(lab);
+    const fakes = await installFakeTools(lab);
     const result = await runCli(["check", empty, "--format", "json"], { env: env(fakes) });
     const report = parseReport(result.stdout);
     expect(report.results.filter((r) => r.status === "fail" || r.status === "error").map((r) => `${r.check} ${r.subject}: ${r.message}`)).toEqual([]);
@@ -354,7 +352,7 @@ describe("Omni and Talos at scale, drift, expired logins, the detected Omni vers
   it("fix --dry-run on the drift fixture: delete the orphaned cluster machine, destroy the leftover VM, and change nothing", async () => {
     const lab = driftLab();
     await start(lab);
-    const fakes = installFakeTools(lab);
+    const fakes = await installFakeTools(lab);
     const result = await runCli(["fix", empty, "--dry-run"], { env: env(fakes) });
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain(`omnictl delete clustermachine ${DRIFT.goneMachine}`);
@@ -373,7 +371,7 @@ describe("Omni and Talos at scale, drift, expired logins, the detected Omni vers
     const lab = healthyLab();
     lab.omni!.browserLogin = true;
     await start(lab);
-    const fakes = installFakeTools(lab);
+    const fakes = await installFakeTools(lab);
     const result = await runCli(["check", empty, "--format", "json", "--only", "omni", "--timeout", "30"], { env: env(fakes) });
     expect(result.durationMs).toBeLessThan(15_000);
     const report = parseReport(result.stdout);
@@ -390,7 +388,7 @@ describe("Omni and Talos at scale, drift, expired logins, the detected Omni vers
     const kit = tempDir();
     writeFileSync(join(kit, "cluster.yaml"), "kind: Cluster\nname: lab\nkubernetes:\n  version: v1.35.2\ntalos:\n  version: v1.12.4\ncontrolPlane:\n  machineClass:\n    name: cp\n    size: 1\n");
     const nested = async (args: string[]) => {
-      const fakes = installFakeTools(lab);
+      const fakes = await installFakeTools(lab);
       const report = parseReport((await runCli(["check", kit, "--format", "json", "--only", "template/nested-sections,omni/auth", ...args], { env: env(fakes) })).stdout);
       const sysVersionCalls = fakes.calls().filter((c) => c.argv[1] === "SysVersions.system.sidero.dev").length;
       return { evidence: report.results.find((r) => r.check === "template/nested-sections")!.evidence![0]!, sysVersionCalls };

@@ -71,7 +71,7 @@ describe("fault injection", () => {
     pve.setLab(lab);
     kube.setLab(lab);
     dns.setLab(lab);
-    const fakes = installFakeTools(lab);
+    const fakes = await installFakeTools(lab);
     const env = cleanEnv({
       ...fakes.env,
       PATH: `${fakes.binDir}:/usr/bin:/bin`,
@@ -136,7 +136,7 @@ describe("fault injection", () => {
   it("Ctrl-C during a run kills child processes and prints the partial report", async () => {
     const lab = healthyLab();
     lab.omni!.hang = true;
-    const fakes = installFakeTools(lab);
+    const fakes = await installFakeTools(lab);
     const child = execa(process.execPath, [CLI, "check", kit, "--timeout", "30"], {
       env: cleanEnv({ ...fakes.env, PATH: `${fakes.binDir}:/usr/bin:/bin` }),
       extendEnv: false,

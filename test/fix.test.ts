@@ -60,7 +60,7 @@ describe("fix against the harness", () => {
 
   beforeAll(async () => {
     pve = await startPveServer(brokenLab());
-    fakes = installFakeTools(brokenLab());
+    fakes = await installFakeTools(brokenLab());
   });
   afterAll(() => pve.close());
 
@@ -68,7 +68,7 @@ describe("fix against the harness", () => {
     kit = mkdtempSync(join(tmpdir(), "omni-doctor-fix-"));
     writeFileSync(join(kit, "cluster.yaml"), NESTED);
     audit = join(mkdtempSync(join(tmpdir(), "omni-doctor-audit-")), "audit.jsonl");
-    writeFileSync(fakes.logFile, "");
+    fakes.clearCalls();
     pve.requests.length = 0;
   }
 

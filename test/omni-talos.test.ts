@@ -111,11 +111,9 @@ describe("Omni and Talos checks through the fakes", () => {
   async function run(lab: Lab, kit: string): Promise<ResultJson[]> {
     pve.setLab(lab);
     kubeServer.setLab(lab);
-    const fakes = installFakeTools(lab);
+    const fakes = await installFakeTools(lab);
     const env = cleanEnv({
       PATH: `${fakes.binDir}:/usr/bin:/bin`,
-      FAKE_LAB: fakes.labFile,
-      FAKE_LOG: fakes.logFile,
       HOME: kubeServer.home,
       KUBECONFIG: kubeServer.kubeconfig,
       PROXMOX_URL: pve.url,

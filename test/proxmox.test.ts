@@ -248,7 +248,7 @@ describe("Proxmox checks against the loopback HTTPS PVE", () => {
       id: "lab-workers-q9m1zz",
       spec: { id: "0b6a4c1e-7777-4a1b-9c2d-3e4f5a6b7c07", stage: 2, error: "", status: "" },
     });
-    const fakes = installFakeTools(lab, { tools: ["omnictl"] });
+    const fakes = await installFakeTools(lab, { tools: ["omnictl"] });
     const { results } = await run(lab, { env: fakes.env });
     expect(of(results, "proxmox/vm-cpu").map((r) => `${r.status} ${r.subject}: ${r.evidence?.[1]}`)).toEqual([
       `fail VM 110 (talos-hand-made) on pve1: Talos VM: its SMBIOS UUID ${handMade} is an Omni machine`,
@@ -299,7 +299,7 @@ describe("the SideroLink host from Omni when the kit has no Omni compose file", 
     lab.pve!.vms = [];
     const pve = await startPveServer(lab);
     const dns = await startDnsServers(lab);
-    const fakes = installFakeTools(lab, { tools: ["omnictl"] });
+    const fakes = await installFakeTools(lab, { tools: ["omnictl"] });
     try {
       const { results } = await runLive([splitDns as Check], { proxmox: { url: pve.url, tokenId: TOKEN_ID, tokenSecret: TOKEN_SECRET, ca: pve.certFile }, env: { ...fakes.env, OMNI_DOCTOR_DNS_PORT: String(dns.port) }, probeTimeoutMs: 500 });
       expect(results).toMatchObject([{ status: "pass", message: "2 resolver(s) on 2 node(s) answer omni.lab.example with a reachable address" }]);

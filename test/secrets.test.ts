@@ -46,7 +46,7 @@ describe("canary secrets", () => {
     lab.omni!.failure = { exitCode: 1, stderr: `Error: rpc error: code = Unauthenticated desc = invalid signature for key ${CANARY.serviceAccountKey}\n` };
     pve = await startPveServer(lab);
     kube = await startKubeServer(lab, { token: CANARY.kubeToken });
-    fakes = installFakeTools(lab);
+    fakes = await installFakeTools(lab);
     kit = mkdtempSync(join(tmpdir(), "omni-doctor-canary-"));
     writeFileSync(join(kit, ".env"), `TS_AUTHKEY=${CANARY.tailscale}\nOMNI_SERVICE_ACCOUNT_KEY=${CANARY.serviceAccountKey}\nDB_PASSWORD=${CANARY.envPassword}\n`);
     writeFileSync(join(kit, "config.yaml"), `proxmox:\n  url: https://pve.lan:8006/api2/json\n  tokenID: omni@pve!provider\n  tokenSecret: ${CANARY.providerSecret}\n`);

@@ -65,7 +65,7 @@ describe("omnictl (fake executable on PATH)", () => {
   it("reads a JSON stream: integer enums become names, typed labels become strings", async () => {
     const lab = healthyLab();
     lab.omni!.resources.push({ ...lab.omni!.resources[1]!, id: "x", labels: { "omni.sidero.dev/cluster": "8" }, spec: { stage: 5 } });
-    const fakes = installFakeTools(lab);
+    const fakes = await installFakeTools(lab);
     const omni = new OmniSource(runnerWith(fakes.env), undefined);
     const statuses = await omni.get(TYPES.clusterMachineStatuses, clusterMachineStatusSpec, { clusterScoped: true });
     expect(statuses.map((s) => [s.metadata.id, s.spec.stage])).toEqual([
@@ -79,7 +79,7 @@ describe("omnictl (fake executable on PATH)", () => {
   });
 
   it("--cluster is honoured through the cluster label", async () => {
-    const fakes = installFakeTools(healthyLab());
+    const fakes = await installFakeTools(healthyLab());
     const omni = new OmniSource(runnerWith(fakes.env), "lab");
     await omni.get(TYPES.clusterMachineStatuses, clusterMachineStatusSpec, { clusterScoped: true });
     expect(fakes.calls()[0]!.argv).toEqual(["get", "ClusterMachineStatuses.omni.sidero.dev", "--selector", "omni.sidero.dev/cluster=lab", "--output", "json"]);
@@ -93,7 +93,7 @@ describe("omnictl (fake executable on PATH)", () => {
   ])("classifies %j", async (stderr, kind, advice) => {
     const lab = healthyLab();
     lab.omni!.failure = { exitCode: 1, stderr };
-    const omni = new OmniSource(runnerWith(installFakeTools(lab).env), undefined);
+    const omni = new OmniSource(runnerWith((await installFakeTools(lab)).env), undefined);
     const error = await sourceError(omni.get(TYPES.machines, clusterMachineStatusSpec));
     expect(error.kind).toBe(kind);
     expect(error.advice).toMatch(advice);
@@ -105,12 +105,12 @@ describe("omnictl (fake executable on PATH)", () => {
 
     const garbage = healthyLab();
     garbage.omni!.rawStdout = '{\n    "metadata": {\n        "id": "trunc';
-    expect((await sourceError(new OmniSource(runnerWith(installFakeTools(garbage).env), undefined).get(TYPES.machines, clusterMachineStatusSpec))).kind).toBe("unexpected-output");
+    expect((await sourceError(new OmniSource(runnerWith((await installFakeTools(garbage)).env), undefined).get(TYPES.machines, clusterMachineStatusSpec))).kind).toBe("unexpected-output");
 
     const hang = healthyLab();
     hang.omni!.hang = true;
     const started = Date.now();
-    const error = await sourceError(new OmniSource(runnerWith(installFakeTools(hang).env, 1000), undefined).get(TYPES.machines, clusterMachineStatusSpec));
+    const error = await sourceError(new OmniSource(runnerWith(((await installFakeTools(hang))).env, 1000), undefined).get(TYPES.machines, clusterMachineStatusSpec));
     expect(error.kind).toBe("timeout");
     expect(Date.now() - started).toBeLessThan(4000);
   });
@@ -121,7 +121,7 @@ describe("talosctl (fake executable on PATH)", () => {
     const lab = healthyLab();
     lab.talos!.client = client;
     lab.talos!.nodes["talos-w-2"]!.unreachable = true;
-    const fakes = installFakeTools(lab);
+    const fakes = await installFakeTools(lab);
     const talos = new TalosSource(runnerWith(fakes.env));
     const answer = await talos.get("addresses", { cluster: "lab", nodes: ["talos-cp-1", "talos-w-1", "talos-w-2"] }, addressStatusSpec);
     expect([...new Set(answer.resources.map((r) => r.node))]).toEqual(["talos-cp-1", "talos-w-1"]);
@@ -134,7 +134,7 @@ describe("talosctl (fake executable on PATH)", () => {
   it("every node down is a source error; no nodes configured is not-configured", async () => {
     const lab = healthyLab();
     for (const node of Object.values(lab.talos!.nodes)) node.unreachable = true;
-    const talos = new TalosSource(runnerWith(installFakeTools(lab).env));
+    const talos = new TalosSource(runnerWith((await installFakeTools(lab)).env));
     expect((await sourceError(talos.get("addresses", { nodes: ["talos-cp-1", "talos-w-1"] }, addressStatusSpec))).kind).toBe("unreachable");
     expect((await sourceError(talos.get("addresses", { nodes: [] }, addressStatusSpec))).kind).toBe("not-configured");
   });
@@ -277,7 +277,7 @@ describe("omnictl: the resource types of the Omni checks", () => {
       omni.clusterStatus({ id: "other", phase: "SCALING_UP", ready: false, total: 2, requested: 3 }),
       { type: TYPES.machineSetStatuses, id: "lab-workers", labels: { "omni.sidero.dev/cluster": "lab" }, spec: { phase: 5, ready: false, error: "no machines", machines: { total: 0, healthy: 0, connected: 0, requested: 2 }, confighash: "", machineallocation: null, lockedupdates: 0 } },
     );
-    const fakes = installFakeTools(lab);
+    const fakes = await installFakeTools(lab);
     const source = new OmniSource(runnerWith(fakes.env), undefined);
     const [requests, clusters, sets, machineStatuses, providers, backups] = await Promise.all([
       source.get(TYPES.clusterMachineRequestStatuses, clusterMachineRequestStatusSpec),
@@ -306,7 +306,7 @@ describe("omnictl: the resource types of the Omni checks", () => {
 
   it("the backend version, and omnictl's warning that it is another release", async () => {
     const lab = healthyLab();
-    const fakes = installFakeTools(lab);
+    const fakes = await installFakeTools(lab);
     const version = await new OmniSource(runnerWith(fakes.env), undefined).list(TYPES.sysVersions, sysVersionSpec);
     expect(version.resources[0]!.spec.backendversion).toBe("v1.10.4");
     expect(version.resources[0]!.metadata.namespace).toBe("ephemeral");
@@ -321,7 +321,7 @@ describe("omnictl: the resource types of the Omni checks", () => {
   it("--cluster: per-cluster types without the label are kept by ID", async () => {
     const lab = healthyLab();
     lab.omni!.resources.push(omni.clusterStatus({ id: "other", total: 1 }));
-    const fakes = installFakeTools(lab);
+    const fakes = await installFakeTools(lab);
     const statuses = await new OmniSource(runnerWith(fakes.env), "lab").get(TYPES.clusterStatuses, clusterStatusSpec, { clusterId: true });
     expect(statuses.map((s) => s.metadata.id)).toEqual(["lab"]);
     expect(fakes.calls()[0]!.argv).toEqual(["get", TYPES.clusterStatuses, "--output", "json"]);
@@ -330,7 +330,7 @@ describe("omnictl: the resource types of the Omni checks", () => {
   it("a user key's browser re-login is stopped as soon as omnictl announces it, not at --timeout", async () => {
     const lab = healthyLab();
     lab.omni!.browserLogin = true;
-    const fakes = installFakeTools(lab);
+    const fakes = await installFakeTools(lab);
     const started = Date.now();
     const error = await sourceError(new OmniSource(runnerWith(fakes.env, 20_000), undefined).get(TYPES.sysVersions, sysVersionSpec));
     expect(error.kind).toBe("auth");
@@ -348,7 +348,7 @@ describe("talosctl: read-only commands batched like resources", () => {
     lab.talos!.client = client;
     lab.talos!.nodes["talos-w-2"]!.unreachable = true;
     lab.talos!.nodes["talos-w-1"]!.services = [talos.service("kubelet", "Failed", "Failed running service: error opening runner: error deleting old container instance: cannot delete running task kubelet: failed precondition")];
-    const fakes = installFakeTools(lab);
+    const fakes = await installFakeTools(lab);
     const answer = await new TalosSource(runnerWith(fakes.env)).command(["service"], { cluster: "lab", nodes: ["talos-cp-1", "talos-w-1", "talos-w-2"] });
     const rows = parseServiceList(answer.stdout);
     expect([...new Set(rows.map((r) => r.node))]).toEqual(["talos-cp-1", "talos-w-1"]);
@@ -364,7 +364,7 @@ describe("talosctl: read-only commands batched like resources", () => {
     for (const node of Object.values(lab.talos!.nodes)) node.unreachable = true;
     for (const client of ["1.13", "1.14"] as const) {
       lab.talos!.client = client;
-      const error = await sourceError(new TalosSource(runnerWith(installFakeTools(lab).env)).command(["service"], { nodes: ["talos-cp-1", "talos-w-1"] }));
+      const error = await sourceError(new TalosSource(runnerWith((await installFakeTools(lab)).env)).command(["service"], { nodes: ["talos-cp-1", "talos-w-1"] }));
       expect(error.kind).toBe("unreachable");
     }
   });
@@ -373,7 +373,7 @@ describe("talosctl: read-only commands batched like resources", () => {
     const lab = healthyLab();
     lab.talos!.client = client;
     lab.talos!.nodes["talos-w-1"]!.unreachable = true;
-    const fakes = installFakeTools(lab);
+    const fakes = await installFakeTools(lab);
     const source = new TalosSource(runnerWith(fakes.env));
     const target = { cluster: "lab", nodes: ["talos-cp-1", "talos-w-1", "talos-w-2"] };
     const [statuses, volumes] = await Promise.all([source.get("machinestatuses", target, machineStatusSpec), source.get("volumestatuses", target, volumeStatusSpec)]);
@@ -391,7 +391,7 @@ describe("talosctl ≤ 1.13: whose error is an anonymous multierror", () => {
   it("an address in the error names the node; a type some nodes lack leaves it open, and says so", async () => {
     const lab = healthyLab();
     lab.talos!.nodes = { "10.0.0.21": talos.healthyNode("controlplane", "10.0.0.21"), "10.0.0.31": talos.healthyNode("worker", "10.0.0.31"), "10.0.0.32": { unreachable: true, resources: [] } };
-    const source = new TalosSource(runnerWith(installFakeTools(lab).env));
+    const source = new TalosSource(runnerWith((await installFakeTools(lab)).env));
     const target = { nodes: ["10.0.0.21", "10.0.0.31", "10.0.0.32"] };
     // Workers have no etcd member, so two nodes print nothing; the error names 10.0.0.32.
     const members = await source.get("etcdmembers", target, etcdMemberSpec);
@@ -399,7 +399,7 @@ describe("talosctl ≤ 1.13: whose error is an anonymous multierror", () => {
     expect(Object.keys(members.nodeErrors)).toEqual(["10.0.0.32"]);
 
     lab.talos!.nodes = { "talos-cp-1": talos.healthyNode("controlplane", "10.0.0.21"), "talos-w-1": talos.healthyNode("worker", "10.0.0.31"), "talos-w-2": { unreachable: true, resources: [] } };
-    const byName = new TalosSource(runnerWith(installFakeTools(lab).env));
+    const byName = new TalosSource(runnerWith((await installFakeTools(lab)).env));
     // KubeSpan is off: nobody prints a peer, one node failed, talosctl does not say which.
     const peers = await byName.get("kubespanpeerstatuses", { nodes: ["talos-cp-1", "talos-w-1", "talos-w-2"] }, kubeSpanPeerStatusSpec);
     expect(peers.resources).toEqual([]);

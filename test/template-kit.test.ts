@@ -160,7 +160,7 @@ describe("template facts", () => {
 
   it("asks Omni for its MachineClasses with one omnictl call", async () => {
     const lab = { now: "2026-11-20T10:00:00Z", omni: { resources: [{ type: "MachineClasses.omni.sidero.dev", id: "proxmox-worker", spec: { autoprovision: { providerid: "proxmox" } } }] } } satisfies Lab;
-    const fakes = installFakeTools(lab);
+    const fakes = await installFakeTools(lab);
     const classes = await context(dir, new LiveTransport({ probeTimeoutMs: 1000, env: fakes.env }), false).fact(machineClasses);
     expect(classes.map((c) => c.metadata.id)).toEqual(["proxmox-worker"]);
     expect(fakes.calls().map((c) => c.argv)).toEqual([["get", "MachineClasses.omni.sidero.dev", "--output", "json"]]);

@@ -10,7 +10,7 @@ export async function checkCommand(dir: string, options: CommonOptions): Promise
   const interrupt = interruptible();
   try {
     const prepared = await prepareRun(dir, options, interrupt.signal);
-    const progress = startProgress("checking");
+    const progress = await startProgress("checking");
     const outcome = await executeRun(prepared, progress.update).finally(() => prepared.close());
     progress.stop();
     const style = detectStyle(options.output ? { isTTY: false } : process.stdout);

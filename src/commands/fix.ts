@@ -56,7 +56,7 @@ export async function fixCommand(dir: string, options: FixOptions): Promise<numb
   try {
     const prepared = await prepareRun(dir, options, interrupt.signal);
     opened.push(prepared);
-    const progress = startProgress("checking");
+    const progress = await startProgress("checking");
     const before = await executeRun(prepared, progress.update);
     progress.stop();
     const plan = buildPlan(before.results);

@@ -1,6 +1,5 @@
 /** Where reports go: --output FILE or stdout, nothing else on stdout. Progress goes to stderr, on a TTY only. */
 import { writeFileSync } from "node:fs";
-import ora, { type Ora } from "ora";
 import { UsageError } from "./usage-error.ts";
 
 export function writeReport(text: string, output: string | undefined): void {
@@ -20,9 +19,11 @@ export interface Progress {
   stop(): void;
 }
 
-export function startProgress(label: string): Progress {
+/** The spinner library is loaded only when a spinner is shown: machine formats and CI never pay for it. */
+export async function startProgress(label: string): Promise<Progress> {
   if (!process.stderr.isTTY || process.env.CI) return { update() {}, stop() {} };
-  const spinner: Ora = ora({ text: label, stream: process.stderr }).start();
+  const { default: ora } = await import("ora");
+  const spinner = ora({ text: label, stream: process.stderr }).start();
   return {
     update(done, total) {
       spinner.text = `${label} ${done}/${total}`;

@@ -16,7 +16,6 @@ import { applySuppressions, suppressionsOf, type Suppression } from "../engine/s
 import type { ReportRule } from "../report/rules.ts";
 import { registerSecret, registerSecretsFromEnv } from "../sources/redact.ts";
 import { parseKit, readKitFiles } from "../sources/kit/kit.ts";
-import { LiveTransport } from "../sources/live-transport.ts";
 import { OfflineTransport } from "../sources/offline-transport.ts";
 import { readRecording, RecordingError, RecordingTransport, ReplayTransport, writeManifest, RECORDING_FORMAT, type Recording } from "../sources/recording.ts";
 import type { Transport } from "../sources/transport.ts";
@@ -66,7 +65,9 @@ export interface PreparedRun {
   rules: ReportRule[];
   suppressions: Suppression[];
   ctx: RunContext;
-  checkContext: CheckContext;
+  /** Resolves once Omni's version is known (detected in parallel with the checks' facts). */
+  checkContext: Promise<CheckContext>;
+  now: Date;
   /** A short description of the run's mode for the report header. */
   header: string;
   /** After the checks: write the recording's manifest (with --record). */
@@ -224,7 +225,8 @@ export async function prepareRun(dirArg: string | undefined, o: CommonOptions, s
   const loadKit = () => (kitCache ??= parseKit(dir, readKitFiles(dir).map((f) => ({ ...f, path: displayPath(dir, f.path) }))));
 
   let transport: Transport;
-  const live = o.offline || recording || overrides.transport ? undefined : new LiveTransport({ probeTimeoutMs: probeTimeout(timeoutMs) });
+  // The live transport (execa, undici, dns-packet) is loaded only for live runs: offline CI gates start faster.
+  const live = o.offline || recording || overrides.transport ? undefined : new (await import("../sources/live-transport.ts")).LiveTransport({ probeTimeoutMs: probeTimeout(timeoutMs) });
   if (o.offline) transport = new OfflineTransport();
   else if (recording) transport = new ReplayTransport(recording);
   else transport = overrides.transport ?? live!;
@@ -235,8 +237,11 @@ export async function prepareRun(dirArg: string | undefined, o: CommonOptions, s
   const ctx = new RunContext({ options, transport, signal, loadKit, proxmox, now });
   // With --cluster and no --context, talk to that cluster through Omni's context for it when the kubeconfig has one.
   if (o.cluster && !o.context) ctx.kube.preferContext(omniKubeContext(o.cluster));
-  if (!o.omniVersion && !o.offline) options.omniVersion = (await detectOmniVersion(ctx)) ?? NEWEST_KNOWN_OMNI;
-  const checkContext: CheckContext = { now, omniVersion: options.omniVersion, ...(o.cluster ? { cluster: o.cluster } : {}) };
+  // Facts do not depend on Omni's version, only the rules do: checks gather their facts while the
+  // version is being detected, instead of every external call waiting behind that one.
+  const omniVersion =
+    o.omniVersion || o.offline ? Promise.resolve(options.omniVersion) : detectOmniVersion(ctx).then((detected) => (options.omniVersion = detected ?? NEWEST_KNOWN_OMNI));
+  const checkContext = omniVersion.then((version): CheckContext => ({ now, omniVersion: version, ...(o.cluster ? { cluster: o.cluster } : {}) }));
 
   const mode = o.offline ? "offline" : recording ? `replay ${o.replay} (recorded ${recording.manifest.recordedAt})` : o.record ? `live, recording to ${o.record}` : "live";
   const pveNote = proxmox.ok && !o.offline && !recording ? ` · Proxmox ${proxmox.settings.origin} (TLS ${proxmox.settings.tlsMode})` : "";
@@ -249,6 +254,7 @@ export async function prepareRun(dirArg: string | undefined, o: CommonOptions, s
     suppressions,
     ctx,
     checkContext,
+    now,
     header: `kit ${shown(dir)} · ${mode}${pveNote}`,
     finish() {
       if (o.record) {
@@ -282,7 +288,7 @@ export async function executeRun(prepared: PreparedRun, onProgress?: (done: numb
   const raw = await runChecks(prepared.checks, prepared.ctx, prepared.checkContext, () => onProgress?.(++done, prepared.checks.length));
   const results = applySuppressions(raw, prepared.suppressions, {
     kitDir: prepared.dir,
-    now: prepared.checkContext.now,
+    now: prepared.now,
     titles: new Map(prepared.checks.map((c) => [c.meta.id, c.meta.title])),
   });
   prepared.finish();

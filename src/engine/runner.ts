@@ -57,7 +57,8 @@ async function resolveFacts(specs: FactSpecs, ctx: FactResolver): Promise<{ valu
   return { unavailable: unavailable.find((e) => e.status === "error") ?? unavailable[0]! };
 }
 
-export async function runCheck(check: Check, ctx: FactResolver, checkContext: CheckContext): Promise<Result[]> {
+/** `checkContext` may still be settling (Omni's version): only the check's rules wait for it, not its facts. */
+export async function runCheck(check: Check, ctx: FactResolver, checkContext: CheckContext | Promise<CheckContext>): Promise<Result[]> {
   const started = performance.now();
   let results: Result[];
   try {
@@ -65,7 +66,7 @@ export async function runCheck(check: Check, ctx: FactResolver, checkContext: Ch
     if ("unavailable" in facts) {
       results = [findingToResult(check, { status: facts.unavailable.status, message: facts.unavailable.describe() })];
     } else {
-      results = findingsToResults(check, check.run(facts.values as never, checkContext));
+      results = findingsToResults(check, check.run(facts.values as never, await checkContext));
     }
   } catch (error) {
     results = [findingToResult(check, { status: "error", message: `the check itself failed: ${(error as Error)?.message ?? String(error)} (please report this bug)` })];
@@ -75,7 +76,7 @@ export async function runCheck(check: Check, ctx: FactResolver, checkContext: Ch
 }
 
 /** Run every check at once; `onDone` is told as each finishes (for a progress display). */
-export async function runChecks(checks: readonly Check[], ctx: FactResolver, checkContext: CheckContext, onDone?: (check: Check) => void): Promise<Result[]> {
+export async function runChecks(checks: readonly Check[], ctx: FactResolver, checkContext: CheckContext | Promise<CheckContext>, onDone?: (check: Check) => void): Promise<Result[]> {
   const perCheck = await Promise.all(
     checks.map(async (check) => {
       // Each check starts a chain of its own: checks wait for nothing but their facts.

@@ -18,6 +18,8 @@ export interface CallRecord extends ChainedCall {
 
 /** Where the time of a run went: every call, the slowest chain of dependent calls, and their sum. */
 export interface RunTrace {
+  /** When the run began asking, in ms since the process started (module loading, kit reading before it). */
+  originMs: number;
   calls: Array<{ source: SourceName; key: string; startMs: number; endMs: number; outcome: "ok" | "error"; parent: number | undefined }>;
   criticalPathMs: number;
   /** What asking every question one after another (a runbook) would take. */
@@ -40,6 +42,7 @@ export class QueryRunner {
   /** Systems (see systemOf) that timed out, with the key of the call that did. */
   readonly #hanging = new Map<string, string>();
   readonly #origin = performance.now();
+  #lastProgramStart = Promise.resolve();
   /** Every call that reached the transport, in start order (for --verbose and the benchmark). */
   readonly calls: CallRecord[] = [];
 
@@ -81,6 +84,7 @@ export class QueryRunner {
   trace(): RunTrace {
     const index = new Map<ChainedCall, number>(this.calls.map((c, i) => [c, i]));
     return {
+      originMs: Math.round(this.#origin),
       calls: this.calls.map((c) => ({ source: c.source, key: c.key, startMs: Math.round(c.startMs), endMs: Math.round(c.endMs), outcome: c.outcome, parent: c.parent ? index.get(c.parent) : undefined })),
       criticalPathMs: Math.round(Math.max(0, ...this.calls.map(chainMs))),
       sequentialMs: Math.round(this.calls.reduce((sum, c) => sum + (c.endMs - c.startMs), 0)),
@@ -94,6 +98,10 @@ export class QueryRunner {
     const hung = this.#hanging.get(system);
     if (hung) {
       throw new SourceError(request.source, "timeout", `not asked: ${hung} already got no answer within ${this.#seconds}s`, "raise --timeout if the system is only slow");
+    }
+    if (request.kind === "exec") {
+      await this.#programStartTurn();
+      if (this.#signal.aborted) throw new SourceError(request.source, "cancelled", `not asked, the run was interrupted: ${key}`);
     }
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = AbortSignal.any([this.#signal, timeout]);
@@ -115,6 +123,17 @@ export class QueryRunner {
     } finally {
       record.endMs = performance.now() - this.#origin;
     }
+  }
+
+  /**
+   * Starting a program blocks the event loop until the child has exec'd: milliseconds each, and a
+   * run starts dozens at once. One start per event-loop turn lets HTTP, DNS and TCP calls be sent,
+   * and answers be read, in between. The wait is queueing, like the limiter's, not part of the call.
+   */
+  #programStartTurn(): Promise<void> {
+    const turn = this.#lastProgramStart.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+    this.#lastProgramStart = turn;
+    return turn;
   }
 
   get #seconds(): number {

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { X509Certificate } from "node:crypto";
-import * as openpgp from "openpgp";
+import type * as OpenPgp from "openpgp";
 import type { MountedFile } from "./deployment.ts";
 
 export type KeyFileReport =
@@ -48,7 +48,9 @@ function read(path: string): { bytes: Buffer } | { state: "absent" | "unreadable
 
 /** What an OpenPGP key file holds, the way Omni will use it: a private key, unprotected, able to encrypt. */
 export async function inspectKey(path: string, bytes: Uint8Array): Promise<KeyFileReport> {
-  let key: openpgp.Key;
+  // Loaded only when a kit mounts a key: most runs never need OpenPGP.
+  const openpgp = await import("openpgp");
+  let key: OpenPgp.Key;
   try {
     const text = new TextDecoder().decode(bytes);
     key = text.includes("-----BEGIN PGP") ? await openpgp.readKey({ armoredKey: text }) : await openpgp.readKey({ binaryKey: bytes });
@@ -65,7 +67,7 @@ export async function inspectKey(path: string, bytes: Uint8Array): Promise<KeyFi
     state: "key",
     path,
     private: key.isPrivate(),
-    passphraseProtected: key.isPrivate() && !(key as openpgp.PrivateKey).isDecrypted(),
+    passphraseProtected: key.isPrivate() && !(key as OpenPgp.PrivateKey).isDecrypted(),
     noEncryptionKey,
     fingerprint: key.getFingerprint().toUpperCase(),
     userIds: key.getUserIDs(),

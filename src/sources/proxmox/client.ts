@@ -5,8 +5,8 @@
  * A fresh client per run avoids the package's ticket-poisoning bug (reference/proxmox.md §1.5).
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import proxmoxApi, { type Proxmox } from "proxmox-api";
-import { Response } from "undici";
+import type { Proxmox } from "proxmox-api";
+import type { Response as UndiciResponse } from "undici";
 import type { QueryRunner } from "../query-runner.ts";
 import { SourceError, isSourceError } from "../source-error.ts";
 import type { HttpAnswer } from "../transport.ts";
@@ -29,7 +29,7 @@ export class ProxmoxSource {
   readonly availability: ProxmoxAvailability;
   readonly #runner: QueryRunner;
   readonly #captured = new AsyncLocalStorage<Capture>();
-  #api: ProxmoxApi | undefined;
+  #api: Promise<ProxmoxApi> | undefined;
 
   constructor(runner: QueryRunner, availability: ProxmoxAvailability) {
     this.#runner = runner;
@@ -42,7 +42,7 @@ export class ProxmoxSource {
 
   /** Call the API; `what` names the call in messages (e.g. `GET /nodes`). */
   async call<T>(what: string, request: (api: ProxmoxApi) => Promise<T>): Promise<T> {
-    const api = this.#client();
+    const api = await this.#client();
     const capture: Capture = {};
     try {
       return await this.#captured.run(capture, () => request(api));
@@ -63,10 +63,15 @@ export class ProxmoxSource {
     });
   }
 
-  #client(): ProxmoxApi {
-    if (!this.availability.ok) throw this.availability.error;
-    if (this.#api) return this.#api;
-    const { settings } = this.availability;
+  #client(): Promise<ProxmoxApi> {
+    if (!this.availability.ok) return Promise.reject(this.availability.error);
+    this.#api ??= this.#connect(this.availability.settings);
+    return this.#api;
+  }
+
+  /** The package is loaded with the first Proxmox call: offline runs and runs without Proxmox never load it. */
+  async #connect(settings: ProxmoxSettings): Promise<ProxmoxApi> {
+    const { default: proxmoxApi } = await import("proxmox-api");
     const timeout = this.#runner.timeoutMs + 5000; // ours fires first; the package's own timer is only a backstop
     const common = {
       host: settings.host,
@@ -76,14 +81,12 @@ export class ProxmoxSource {
       authTimeout: timeout,
       fetch: (url: string | URL, init?: { method?: string; headers?: unknown; body?: unknown }) => this.#fetch(String(url), init ?? {}),
     };
-    this.#api =
-      settings.auth.kind === "token"
-        ? proxmoxApi({ ...common, tokenID: settings.auth.tokenId, tokenSecret: settings.auth.tokenSecret })
-        : proxmoxApi({ ...common, username: settings.auth.username, password: settings.auth.password });
-    return this.#api;
+    return settings.auth.kind === "token"
+      ? proxmoxApi({ ...common, tokenID: settings.auth.tokenId, tokenSecret: settings.auth.tokenSecret })
+      : proxmoxApi({ ...common, username: settings.auth.username, password: settings.auth.password });
   }
 
-  async #fetch(url: string, init: { method?: string; headers?: unknown; body?: unknown }): Promise<Response> {
+  async #fetch(url: string, init: { method?: string; headers?: unknown; body?: unknown }): Promise<UndiciResponse> {
     const settings = (this.availability as { settings: ProxmoxSettings }).settings;
     const parsed = new URL(url);
     const path = parsed.pathname.startsWith(API_BASE) ? parsed.pathname.slice(API_BASE.length) + parsed.search : parsed.pathname + parsed.search;
@@ -107,13 +110,18 @@ export class ProxmoxSource {
       // a failure, and keep the real reason for call().
       if (store && isSourceError(error)) store.failure ??= error;
       else throw error;
-      return new Response(null, { status: 599, statusText: "not answered" });
+      return response(null, { status: 599, statusText: "not answered" });
     }
     if (request.method === "POST" && path === "/access/ticket") registerTicket(answer);
     if (store) store.last = answer;
     const headers: Record<string, string> = answer.contentType ? { "content-type": answer.contentType } : {};
-    return new Response(answer.body === "" ? null : answer.body, { status: answer.status, statusText: answer.statusText, headers });
+    return response(answer.body === "" ? null : answer.body, { status: answer.status, statusText: answer.statusText, headers });
   }
+}
+
+/** Node's own Response is undici's: only the two packages' type declarations differ. */
+function response(body: string | null, init: ResponseInit): UndiciResponse {
+  return new Response(body, init) as unknown as UndiciResponse;
 }
 
 /** A password login's ticket and CSRF token are credentials for two hours: never let them reach output. */
