@@ -27,14 +27,11 @@ export interface FakeCall {
 }
 
 export interface FakeTools {
-  dir: string;
   binDir: string;
   /** Environment for a CLI run: PATH with only the fakes (add more dirs with pathWith). */
   env: Record<string, string>;
   calls(): FakeCall[];
   clearCalls(): void;
-  /** The lab as the fakes see it now (mutations by `fix` included). */
-  lab(): Lab;
   setLab(lab: Lab): void;
   close(): Promise<void>;
 }
@@ -131,14 +128,12 @@ export async function installFakeTools(initial: Lab, options: { tools?: Tool[]; 
     chmodSync(path, 0o755);
   }
   return {
-    dir,
     binDir,
     env: { PATH: binDir },
     calls: () => [...calls],
     clearCalls: () => {
       calls = [];
     },
-    lab: () => lab,
     setLab: (next) => {
       lab = structuredClone(next);
     },
