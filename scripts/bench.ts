@@ -18,14 +18,15 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
-import { fleetLab, TOKEN_ID, TOKEN_SECRET } from "../test/harness/labs.ts";
+import { fleetLab } from "../test/harness/labs.ts";
+import { CLI, harnessEnv } from "../test/harness/cli.ts";
 import { startPveServer } from "../test/harness/pve-server.ts";
 import { startKubeServer } from "../test/harness/kube-server.ts";
 import { startDnsServers } from "../test/harness/dns-server.ts";
 import { installFakeTools } from "../test/harness/fake-tools.ts";
 import { listen } from "../test/harness/tcp-ports.ts";
+import { machineClassYaml } from "../test/harness/kit-files.ts";
 
-const CLI = fileURLToPath(new URL("../dist/src/cli.js", import.meta.url));
 const args = process.argv.slice(2);
 const json = args.includes("--json");
 const sections = args.filter((a) => !a.startsWith("--"));
@@ -72,7 +73,10 @@ function generateKit(templates: number, classes: number): string {
   for (let c = 0; c < classes; c++) {
     writeFileSync(
       join(dir, "machine-classes", `class-${c}.yaml`),
-      `metadata:\n  namespace: default\n  type: MachineClasses.omni.sidero.dev\n  id: class-${c}\nspec:\n  matchlabels: []\n  autoprovision:\n    providerid: proxmox\n    providerdata: |\n      cores: ${2 + (c % 6)}\n      sockets: 1\n      memory: ${4096 * (1 + (c % 4))}\n      disk_size: 40\n      storage_selector: name == "local-lvm"\n      network_bridge: vmbr0\n`,
+      machineClassYaml(`class-${c}`, {
+        emptyMatchLabels: true,
+        providerdata: `cores: ${2 + (c % 6)}\nsockets: 1\nmemory: ${4096 * (1 + (c % 4))}\ndisk_size: 40\nstorage_selector: name == "local-lvm"\nnetwork_bridge: vmbr0`,
+      }),
     );
   }
   for (let t = 0; t < templates; t++) {
@@ -154,18 +158,7 @@ async function liveRun(workers: number): Promise<LiveFigures> {
   );
   const trace = join(kit, "trace.json");
   try {
-    const run = await runMeasured(["check", kit, "--format", "json", "--concurrency", CONCURRENCY, "--timeout", "30"], {
-      ...fakes.env,
-      PATH: `${fakes.binDir}:/usr/bin:/bin`,
-      HOME: kube.home,
-      KUBECONFIG: kube.kubeconfig,
-      PROXMOX_URL: pve.url,
-      PROXMOX_TOKEN_ID: TOKEN_ID,
-      PROXMOX_TOKEN_SECRET: TOKEN_SECRET,
-      PROXMOX_CA: pve.certFile,
-      OMNI_DOCTOR_DNS_PORT: String(dns.port),
-      OMNI_DOCTOR_TRACE: trace,
-    });
+    const run = await runMeasured(["check", kit, "--format", "json", "--concurrency", CONCURRENCY, "--timeout", "30"], harnessEnv({ fakes, pve, kube, dns }, { OMNI_DOCTOR_TRACE: trace }));
     if (process.env.BENCH_TRACE_DIR) copyFileSync(trace, join(process.env.BENCH_TRACE_DIR, `trace-${workers}.json`));
     const t = JSON.parse(readFileSync(trace, "utf8")) as { calls: Array<{ source: string; key: string }>; criticalPathMs: number; sequentialMs: number };
     const wall = Math.round(run.wallMs);

@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cleanEnv, ROOT, runCli } from "./harness/cli.ts";
+import { cleanEnv, harnessEnv, ROOT, runCli } from "./harness/cli.ts";
 import { reportSchema, type ReportJson } from "../src/model/result.ts";
 import { loadRegistry } from "../src/engine/registry.ts";
 import type { Check } from "../src/engine/check.ts";
@@ -15,7 +15,7 @@ import { installFakeTools, type FakeTools } from "./harness/fake-tools.ts";
 import { startPveServer, type PveServer } from "./harness/pve-server.ts";
 import { startKubeServer, type KubeServer } from "./harness/kube-server.ts";
 import { startDnsServers, type DnsServers } from "./harness/dns-server.ts";
-import { DRIFT, driftLab, fleetLab, healthyLab, IDS, TOKEN_ID, TOKEN_SECRET } from "./harness/labs.ts";
+import { DRIFT, driftLab, fleetLab, healthyLab, IDS, TOKEN_SECRET } from "./harness/labs.ts";
 import { talos } from "./harness/lab/talos.ts";
 import { omni } from "./harness/lab/omni.ts";
 import { providerVm } from "./harness/lab/pve.ts";
@@ -202,17 +202,7 @@ describe("a live run against the harness: fakes on PATH, real kubectl, HTTPS PVE
   });
 
   function env(fakesPath: string, extra: Record<string, string> = {}) {
-    return cleanEnv({
-      ...extra,
-      PATH: `${fakesPath}:/usr/bin:/bin`,
-      HOME: kubeServer.home,
-      KUBECONFIG: kubeServer.kubeconfig,
-      PROXMOX_URL: pve.url,
-      PROXMOX_TOKEN_ID: TOKEN_ID,
-      PROXMOX_TOKEN_SECRET: TOKEN_SECRET,
-      PROXMOX_CA: pve.certFile,
-      OMNI_DOCTOR_DNS_PORT: String(dns.port),
-    });
+    return harnessEnv({ pve, kube: kubeServer, dns }, { ...extra, PATH: `${fakesPath}:/usr/bin:/bin` });
   }
 
   it("finds the problems, each external query asked once; a recording replays to the same report", async () => {
@@ -308,17 +298,7 @@ describe("Omni and Talos at scale, drift, expired logins, the detected Omni vers
   });
 
   function env(fakes: FakeTools, extra: Record<string, string> = {}) {
-    return cleanEnv({
-      PATH: `${fakes.binDir}:/usr/bin:/bin`,
-      HOME: kubeServer.home,
-      KUBECONFIG: kubeServer.kubeconfig,
-      PROXMOX_URL: pve.url,
-      PROXMOX_TOKEN_ID: TOKEN_ID,
-      PROXMOX_TOKEN_SECRET: TOKEN_SECRET,
-      PROXMOX_CA: pve.certFile,
-      OMNI_DOCTOR_DNS_PORT: String(dns.port),
-      ...extra,
-    });
+    return harnessEnv({ fakes, pve, kube: kubeServer, dns }, extra);
   }
 
   async function start(lab: Lab) {

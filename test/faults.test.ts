@@ -11,12 +11,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { createServer, type AddressInfo } from "node:net";
-import { CLI, cleanEnv, runCli } from "./harness/cli.ts";
+import { CLI, harnessEnv, runCli } from "./harness/cli.ts";
 import { installFakeTools } from "./harness/fake-tools.ts";
 import { startPveServer, type PveServer } from "./harness/pve-server.ts";
 import { startKubeServer, type KubeServer } from "./harness/kube-server.ts";
 import { startDnsServers, type DnsServers } from "./harness/dns-server.ts";
-import { healthyLab, TOKEN_ID, TOKEN_SECRET } from "./harness/labs.ts";
+import { healthyLab } from "./harness/labs.ts";
 import type { Lab } from "./harness/lab/model.ts";
 import { reportSchema, type ReportJson, type SourceName } from "../src/model/result.ts";
 
@@ -72,17 +72,7 @@ describe("fault injection", () => {
     kube.setLab(lab);
     dns.setLab(lab);
     const fakes = await installFakeTools(lab);
-    const env = cleanEnv({
-      ...fakes.env,
-      PATH: `${fakes.binDir}:/usr/bin:/bin`,
-      HOME: kube.home,
-      KUBECONFIG: kube.kubeconfig,
-      PROXMOX_URL: pve.url,
-      PROXMOX_TOKEN_ID: TOKEN_ID,
-      PROXMOX_TOKEN_SECRET: TOKEN_SECRET,
-      PROXMOX_CA: pve.certFile,
-      OMNI_DOCTOR_DNS_PORT: String(dns.port),
-    });
+    const env = harnessEnv({ fakes, pve, kube, dns });
     tweak?.(env);
     const result = await runCli(["check", kit, "--format", "json", "--verbose", "--timeout", String(TIMEOUT_S)], { env });
     const elapsedMs = Number(/results in (\d+) ms/.exec(result.stderr)?.[1]);
@@ -138,7 +128,7 @@ describe("fault injection", () => {
     lab.omni!.hang = true;
     const fakes = await installFakeTools(lab);
     const child = execa(process.execPath, [CLI, "check", kit, "--timeout", "30"], {
-      env: cleanEnv({ ...fakes.env, PATH: `${fakes.binDir}:/usr/bin:/bin` }),
+      env: harnessEnv({ fakes }),
       extendEnv: false,
       reject: false,
     });

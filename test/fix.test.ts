@@ -7,10 +7,10 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cleanEnv, runCli } from "./harness/cli.ts";
+import { harnessEnv, runCli } from "./harness/cli.ts";
 import { installFakeTools, type FakeTools } from "./harness/fake-tools.ts";
 import { startPveServer, type PveServer } from "./harness/pve-server.ts";
-import { healthyLab, TOKEN_ID, TOKEN_SECRET } from "./harness/labs.ts";
+import { healthyLab, TOKEN_SECRET } from "./harness/labs.ts";
 import { omni } from "./harness/lab/omni.ts";
 import { providerVm } from "./harness/lab/pve.ts";
 import type { Lab } from "./harness/lab/model.ts";
@@ -46,15 +46,8 @@ describe("fix against the harness", () => {
   async function fix(args: string[], lab: Lab, input?: string) {
     fakes.setLab(lab);
     pve.setLab(lab);
-    const env = cleanEnv({
-      ...fakes.env,
-      PATH: fakes.binDir,
-      PROXMOX_URL: pve.url,
-      PROXMOX_TOKEN_ID: TOKEN_ID,
-      PROXMOX_TOKEN_SECRET: TOKEN_SECRET,
-      PROXMOX_CA: pve.certFile,
-      OMNI_DOCTOR_AUDIT_LOG: audit,
-    });
+    // Only the fakes on PATH: no kubectl, so the kube checks stay out of the way.
+    const env = harnessEnv({ fakes, pve }, { PATH: fakes.binDir, OMNI_DOCTOR_AUDIT_LOG: audit });
     return runCli(["fix", kit, "--only", "template/nested-sections,omni/stuck-destroying,proxmox/vm-cpu", ...args], { env, ...(input !== undefined ? { input } : {}) });
   }
 

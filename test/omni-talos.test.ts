@@ -8,13 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cleanEnv, runCli } from "./harness/cli.ts";
+import { harnessEnv, runCli } from "./harness/cli.ts";
 import { reportSchema, type ResultJson } from "../src/model/result.ts";
 import { installFakeTools } from "./harness/fake-tools.ts";
 import { startPveServer, type PveServer } from "./harness/pve-server.ts";
 import { startKubeServer, type KubeServer } from "./harness/kube-server.ts";
 import { startDnsServers, type DnsServers } from "./harness/dns-server.ts";
-import { fleetId, fleetLab, TOKEN_ID, TOKEN_SECRET } from "./harness/labs.ts";
+import { fleetId, fleetLab } from "./harness/labs.ts";
 import { omni } from "./harness/lab/omni.ts";
 import { talos } from "./harness/lab/talos.ts";
 import { kube } from "./harness/lab/kube.ts";
@@ -112,16 +112,7 @@ describe("Omni and Talos checks through the fakes", () => {
     pve.setLab(lab);
     kubeServer.setLab(lab);
     const fakes = await installFakeTools(lab);
-    const env = cleanEnv({
-      PATH: `${fakes.binDir}:/usr/bin:/bin`,
-      HOME: kubeServer.home,
-      KUBECONFIG: kubeServer.kubeconfig,
-      PROXMOX_URL: pve.url,
-      PROXMOX_TOKEN_ID: TOKEN_ID,
-      PROXMOX_TOKEN_SECRET: TOKEN_SECRET,
-      PROXMOX_CA: pve.certFile,
-      OMNI_DOCTOR_DNS_PORT: String(dns.port),
-    });
+    const env = harnessEnv({ fakes, pve, kube: kubeServer, dns });
     const result = await runCli(["check", kit, "--format", "json", "--only", "omni,talos"], { env });
     return reportSchema.parse(JSON.parse(result.stdout)).results;
   }

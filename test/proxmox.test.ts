@@ -36,25 +36,13 @@ import { healthyLab, IDS, TOKEN_ID, TOKEN_SECRET } from "./harness/labs.ts";
 import { fingerprintOf, providerVm } from "./harness/lab/pve.ts";
 import { omni } from "./harness/lab/omni.ts";
 import type { Lab } from "./harness/lab/model.ts";
+import { machineClassYaml } from "./harness/kit-files.ts";
 
 const PVE_CHECKS: Check[] = [api, privileges, nodesOnline, vmCpu, vmBootSettings, vmMigration, failedTasks, vmLocks, storageMatch, placement] as Check[];
 const NOW_S = Math.floor(new Date("2026-11-20T10:00:00Z").getTime() / 1000);
 const PROVIDER_TOKEN = "omni@pve!provider";
 
-const classYaml = (id: string, providerdata: string) => `metadata:
-  namespace: default
-  type: MachineClasses.omni.sidero.dev
-  id: ${id}
-spec:
-  autoprovision:
-    providerid: proxmox
-    providerdata: |
-${providerdata
-  .trim()
-  .split("\n")
-  .map((l) => `      ${l}`)
-  .join("\n")}
-`;
+const classYaml = (id: string, providerdata: string) => machineClassYaml(id, { providerdata });
 /** A kit like the corpus ones: the provider's config.yaml (its token) and two machine classes. */
 const KIT = {
   "proxmox-provider/config.yaml": `proxmox:\n  url: https://pve1.lab.example:8006/api2/json\n  tokenID: ${PROVIDER_TOKEN}\n  tokenSecret: 7e1c0f3a-0000-4000-8000-00000000beef\n`,

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cleanEnv, runCli } from "./harness/cli.ts";
+import { harnessEnv, runCli } from "./harness/cli.ts";
 import { installFakeTools, type FakeTools } from "./harness/fake-tools.ts";
 import { startPveServer, type PveServer } from "./harness/pve-server.ts";
 import { startKubeServer, type KubeServer } from "./harness/kube-server.ts";
@@ -52,15 +52,8 @@ describe("canary secrets", () => {
     writeFileSync(join(kit, "config.yaml"), `proxmox:\n  url: https://pve.lan:8006/api2/json\n  tokenID: omni@pve!provider\n  tokenSecret: ${CANARY.providerSecret}\n`);
     writeFileSync(join(kit, "compose.yaml"), `services:\n  omni:\n    image: ghcr.io/siderolabs/omni:v1.10.4\n    environment:\n      - TS_AUTHKEY=${CANARY.tailscale}\n    command:\n      - --machine-api-advertised-url=https://omni.lab.example:8090/\n`);
     writeFileSync(join(kit, "cluster.yaml"), "kind: Cluster\nname: lab\ncontrolPlane:\n  machineClass:\n    name: cp\n    size: 1\n");
-    env = cleanEnv({
-      ...fakes.env,
-      PATH: `${fakes.binDir}:/usr/bin:/bin`,
-      HOME: kube.home,
-      KUBECONFIG: kube.kubeconfig,
-      PROXMOX_URL: pve.url,
-      PROXMOX_TOKEN_ID: "omni@pve!doctor",
+    env = harnessEnv({ fakes, pve, kube }, {
       PROXMOX_TOKEN_SECRET: CANARY.pveTokenSecret,
-      PROXMOX_CA: pve.certFile,
       OMNI_SERVICE_ACCOUNT_KEY: CANARY.serviceAccountKey,
       OMNI_DOCTOR_AUDIT_LOG: join(kit, "..", `audit-${process.pid}.jsonl`),
     });

@@ -4,7 +4,8 @@ import type { FixStep, Severity } from "../../src/model/result.ts";
 import { kit } from "../../src/sources/kit/facts.ts";
 import { filesOfKind, type KitYamlFile } from "../../src/sources/kit/kit.ts";
 import { nearestName } from "../../src/sources/kit/providerdata.ts";
-import { editStep, replacePlainScalar } from "../../src/sources/kit/text-edit.ts";
+import { editStep } from "../../src/sources/kit/text-edit.ts";
+import { replacePlainScalar } from "../../src/sources/kit/yaml-edit.ts";
 import { docValue, isRecord, keyNodeAt, locationOf, nodeAt } from "../../src/sources/kit/yaml-file.ts";
 
 const KEYS = ["url", "username", "password", "realm", "tokenID", "tokenSecret", "insecureSkipVerify"];

@@ -79,16 +79,8 @@ export default defineCheck({
 });
 
 function privilegedNamespaceFix(ds: KubeDaemonSet, namespace: string, manifest: ManifestDoc | undefined): Fix {
-  const steps: FixStep[] = [];
-  if (manifest) {
-    steps.push({
-      kind: "edit",
-      description: `label namespace ${namespace} ${ENFORCE}=${PRIVILEGED}`,
-      file: manifest.file.path,
-      destructive: false,
-      edit: editManifest(manifest, (doc) => doc.setIn(["metadata", "labels", ENFORCE], PRIVILEGED)),
-    });
-  }
+  const label = manifest && editManifest(manifest, `label namespace ${namespace} ${ENFORCE}=${PRIVILEGED}`, (doc) => doc.setIn(["metadata", "labels", ENFORCE], PRIVILEGED));
+  const steps: FixStep[] = label ? [label] : [];
   steps.push(
     { kind: "command", description: `allow privileged pods in namespace ${namespace}`, argv: ["kubectl", "label", "namespace", namespace, `${ENFORCE}=${PRIVILEGED}`, "--overwrite"], destructive: false },
     { kind: "command", description: `let daemonset ${ds.metadata.name} create its pods now`, argv: ["kubectl", "rollout", "restart", `daemonset.apps/${ds.metadata.name}`, "--namespace", namespace], destructive: false },

@@ -2,9 +2,10 @@ import { describe, expect, it } from "vitest";
 import check from "./format.ts";
 import { kitFrom, runWith, testCheck } from "../../test/harness/check-tester.ts";
 import { machineClassDocs } from "../../src/sources/kit/machine-classes.ts";
+import { machineClassYaml } from "../../test/harness/kit-files.ts";
 
 const classes = (files: Record<string, string>) => machineClassDocs(kitFrom(files));
-const GOOD = (id: string) => `metadata:\n  namespace: default\n  type: MachineClasses.omni.sidero.dev\n  id: ${id}\nspec:\n  matchlabels: []\n  autoprovision:\n    providerid: proxmox\n    providerdata: |\n      cores: 2\n`;
+const GOOD = (id: string) => machineClassYaml(id, { emptyMatchLabels: true, providerdata: "cores: 2" });
 
 const README = `# Extracted from the provider README
 apiVersion: infrastructure.omni.siderolabs.io/v1alpha1

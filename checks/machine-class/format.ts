@@ -3,7 +3,8 @@ import { defineCheck, pass, skip, type Finding } from "../../src/engine/check.ts
 import { machineClasses } from "../../src/sources/kit/facts.ts";
 import { applyClass, classSubject, type MachineClassDoc } from "../../src/sources/kit/machine-classes.ts";
 import { nearestName } from "../../src/sources/kit/providerdata.ts";
-import { editStep, insertFirstKey, replacePlainScalar } from "../../src/sources/kit/text-edit.ts";
+import { editStep, insertFirstKey } from "../../src/sources/kit/text-edit.ts";
+import { replacePlainScalar } from "../../src/sources/kit/yaml-edit.ts";
 import { isRecord, locationOf, nodeAt } from "../../src/sources/kit/yaml-file.ts";
 
 const TYPE = "MachineClasses.omni.sidero.dev";

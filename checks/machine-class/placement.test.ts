@@ -4,23 +4,11 @@ import { kitFrom, testCheck } from "../../test/harness/check-tester.ts";
 import { node, perSubject } from "../../test/harness/pve-facts.ts";
 import { networkInterface, pciMapping } from "../../src/sources/proxmox/responses.ts";
 import { SourceError } from "../../src/sources/source-error.ts";
+import { machineClassYaml } from "../../test/harness/kit-files.ts";
 
 const kit = (providerdata: string) =>
   kitFrom({
-    "machine-classes/gpu.yaml": `metadata:
-  namespace: default
-  type: MachineClasses.omni.sidero.dev
-  id: gpu
-spec:
-  autoprovision:
-    providerid: proxmox
-    providerdata: |
-${providerdata
-  .trim()
-  .split("\n")
-  .map((l) => `      ${l}`)
-  .join("\n")}
-`,
+    "machine-classes/gpu.yaml": machineClassYaml("gpu", { providerdata }),
   });
 const base = 'cores: 4\nmemory: 8192\ndisk_size: 40\nstorage_selector: name == "local-lvm"';
 const bridges = (...names: string[]) => [networkInterface.parse({ iface: "eno1", type: "eth", active: 1 }), ...names.map((iface) => networkInterface.parse({ iface, type: iface.startsWith("ovs") ? "OVSBridge" : "bridge", active: 1 }))];

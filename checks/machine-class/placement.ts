@@ -5,6 +5,7 @@ import { nodeNetworks, nodes, onlineNodeNames, pciMappings, sdnVnets } from "../
 import { nodesFor, providerClasses, type ProviderClass } from "../../src/sources/proxmox/provider-classes.ts";
 import { editProviderData } from "../../src/sources/kit/providerdata-edit.ts";
 import type { Fix, FixStep, Location } from "../../src/model/result.ts";
+import { editStep } from "../../src/sources/kit/text-edit.ts";
 
 const BRIDGE_TYPES = new Set(["bridge", "OVSBridge"]);
 
@@ -76,9 +77,11 @@ export default defineCheck({
           p.evidence.push(...(node ? [node] : known).map((n) => `bridges on ${n}: ${bridgesOn(n).join(", ") || "none"}`));
           const after = common ? editProviderData(cls.doc, bridge.path, common) : undefined;
           p.steps.push(
-            after && common
-              ? { kind: "edit", description: `use bridge ${common}, which every node of this class has`, file, destructive: false, edit: { file, before: cls.doc.file.text, after } }
-              : { kind: "manual", description: `create bridge ${bridge.name} on ${node ?? known.join(", ")} (System → Network), or use a bridge every node has`, destructive: false },
+            editStep(cls.doc.file, `use bridge ${common}, which every node of this class has`, after) ?? {
+              kind: "manual",
+              description: `create bridge ${bridge.name} on ${node ?? known.join(", ")} (System → Network), or use a bridge every node has`,
+              destructive: false,
+            },
           );
           if (after) p.file = file;
         }

@@ -3,9 +3,9 @@ import check from "./provider-id.ts";
 import { kitFrom, runWith, testCheck } from "../../test/harness/check-tester.ts";
 import { machineClassDocs } from "../../src/sources/kit/machine-classes.ts";
 import { deployment } from "../../src/sources/kit/deployment.ts";
+import { machineClassYaml } from "../../test/harness/kit-files.ts";
 
-const cls = (providerid: string, id = "worker") =>
-  `metadata:\n  namespace: default\n  type: MachineClasses.omni.sidero.dev\n  id: ${id}\nspec:\n  autoprovision:\n    providerid: ${providerid} # the provider's --id\n    providerdata: |\n      cores: 2\n`;
+const cls = (providerid: string, id = "worker") => machineClassYaml(id, { providerid: `${providerid} # the provider's --id`, providerdata: "cores: 2" });
 const provider = (command: string) => `services:\n  proxmox-provider:\n    image: ghcr.io/siderolabs/omni-infra-provider-proxmox:v0.3.0\n    command: ${command}\n`;
 
 function facts(files: Record<string, string>) {

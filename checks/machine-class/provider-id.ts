@@ -1,7 +1,8 @@
 import { defineCheck, pass, skip, type Finding } from "../../src/engine/check.ts";
 import { deployment, machineClasses } from "../../src/sources/kit/facts.ts";
 import { applyClass, classSubject } from "../../src/sources/kit/machine-classes.ts";
-import { editStep, replacePlainScalar } from "../../src/sources/kit/text-edit.ts";
+import { editStep } from "../../src/sources/kit/text-edit.ts";
+import { replacePlainScalar } from "../../src/sources/kit/yaml-edit.ts";
 import { isRecord, nodeAt } from "../../src/sources/kit/yaml-file.ts";
 
 export default defineCheck({

@@ -6,13 +6,9 @@ import { kitFrom, runWith, testCheck } from "../../test/harness/check-tester.ts"
 import { ROOT } from "../../test/harness/cli.ts";
 import { machineClassDocs } from "../../src/sources/kit/machine-classes.ts";
 import { PROVIDERDATA_SCHEMA } from "../../src/sources/kit/providerdata.ts";
+import { machineClassYaml } from "../../test/harness/kit-files.ts";
 
-const classFile = (providerdata: string, id = "worker") =>
-  `metadata:\n  namespace: default\n  type: MachineClasses.omni.sidero.dev\n  id: ${id}\nspec:\n  matchlabels: []\n  autoprovision:\n    providerid: proxmox\n    providerdata: |\n${providerdata
-    .trim()
-    .split("\n")
-    .map((l) => `      ${l}`)
-    .join("\n")}\n`;
+const classFile = (providerdata: string, id = "worker") => machineClassYaml(id, { emptyMatchLabels: true, providerdata });
 
 const GOOD = 'cores: 4\nsockets: 1\nmemory: 8192\ndisk_size: 40\nstorage_selector: name == "local-lvm"';
 const classes = (files: Record<string, string>) => machineClassDocs(kitFrom(files));

@@ -7,24 +7,9 @@ import { SourceError } from "../../src/sources/source-error.ts";
 import { z } from "zod";
 import { nodeStorage } from "../../src/sources/proxmox/responses.ts";
 import type { Result } from "../../src/model/result.ts";
+import { machineClassYaml } from "../../test/harness/kit-files.ts";
 
-function classFile(id: string, providerdata: string): string {
-  return `# ${id}: keep this comment
-metadata:
-  namespace: default
-  type: MachineClasses.omni.sidero.dev
-  id: ${id}
-spec:
-  autoprovision:
-    providerid: proxmox
-    providerdata: |
-${providerdata
-  .trim()
-  .split("\n")
-  .map((l) => `      ${l}`)
-  .join("\n")}
-`;
-}
+const classFile = (id: string, providerdata: string) => machineClassYaml(id, { comment: `${id}: keep this comment`, providerdata });
 const kit = (providerdata: string) => kitFrom({ "machine-classes/workers.yaml": classFile("workers", providerdata) });
 const workers = (selector: string, extra = "") => kit(`cores: 4\nmemory: 8192\ndisk_size: 40\n# the disk's storage\nstorage_selector: ${selector}\n${extra}`);
 

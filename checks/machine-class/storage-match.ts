@@ -6,6 +6,7 @@ import { bestStorage, chooseDiskStorage, diskProblems, isoStorage } from "../../
 import { editProviderData } from "../../src/sources/kit/providerdata-edit.ts";
 import type { NodeStorage } from "../../src/sources/proxmox/responses.ts";
 import type { Fix, FixStep } from "../../src/model/result.ts";
+import { editStep } from "../../src/sources/kit/text-edit.ts";
 
 const describe = (list: readonly NodeStorage[]) => list.map((s) => `${s.storage} (${s.type}${s.enabled ? "" : ", disabled"})`).join(", ") || "none";
 
@@ -23,9 +24,13 @@ function selectorFix(cls: ProviderClass, disk: ClassDisk, targets: string[], lis
   }
   const selector = `name == "${best.name}"`;
   const after = editProviderData(cls.doc, disk.path, selector);
-  const steps: FixStep[] = after
-    ? [{ kind: "edit", description: `select storage ${best.name} by name (usable on ${best.usableOn} of ${targets.length} node(s))`, file, destructive: false, edit: { file, before: cls.doc.file.text, after } }]
-    : [{ kind: "manual", description: `set storage_selector to ${selector} in ${file}`, destructive: false }];
+  const steps: FixStep[] = [
+    editStep(cls.doc.file, `select storage ${best.name} by name (usable on ${best.usableOn} of ${targets.length} node(s))`, after) ?? {
+      kind: "manual",
+      description: `set storage_selector to ${selector} in ${file}`,
+      destructive: false,
+    },
+  ];
   steps.push({ kind: "command", description: "apply the changed machine class to Omni", argv: ["omnictl", "apply", "-f", file], destructive: false });
   return { summary: `Select storage ${best.name} by name`, steps };
 }

@@ -2,22 +2,9 @@ import { describe, expect, it } from "vitest";
 import check from "./storage-selector.ts";
 import { kitFrom, runWith, testCheck } from "../../test/harness/check-tester.ts";
 import { machineClassDocs } from "../../src/sources/kit/machine-classes.ts";
+import { machineClassYaml } from "../../test/harness/kit-files.ts";
 
-const classFile = (providerdata: string, id = "worker") => `# the Matrix workers
-metadata:
-  namespace: default
-  type: MachineClasses.omni.sidero.dev
-  id: ${id}
-spec:
-  autoprovision:
-    providerid: proxmox
-    providerdata: |
-${providerdata
-  .trim()
-  .split("\n")
-  .map((l) => `      ${l}`)
-  .join("\n")}
-`;
+const classFile = (providerdata: string, id = "worker") => machineClassYaml(id, { comment: "the Matrix workers", providerdata });
 
 const BASE = "cores: 4\nsockets: 1\nmemory: 8192\ndisk_size: 40";
 const classes = (files: Record<string, string>) => machineClassDocs(kitFrom(files));

@@ -1,6 +1,7 @@
 import check from "./infra-provider.ts";
 import { kitFrom, testCheck } from "../../test/harness/check-tester.ts";
 import type { InfraProviderStatus, OmniMachineClass } from "../../src/sources/omni/facts.ts";
+import { machineClassYaml } from "../../test/harness/kit-files.ts";
 
 function provider(id: string, health: { connected: boolean; initialized: boolean; error?: string }): InfraProviderStatus {
   return {
@@ -15,7 +16,7 @@ function machineClass(id: string, providerid: string): OmniMachineClass {
 
 const healthy = provider("proxmox", { connected: true, initialized: true });
 const kitClass = (providerid: string) =>
-  kitFrom({ "machine-classes/workers.yaml": `metadata:\n  namespace: default\n  type: MachineClasses.omni.sidero.dev\n  id: workers\nspec:\n  autoprovision:\n    providerid: ${providerid}\n    providerdata: |\n      cores: 2\n` });
+  kitFrom({ "machine-classes/workers.yaml": machineClassYaml("workers", { providerid, providerdata: "cores: 2" }) });
 
 testCheck(check, {
   valid: [

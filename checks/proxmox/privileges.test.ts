@@ -3,6 +3,7 @@ import { kitFrom, testCheck } from "../../test/harness/check-tester.ts";
 import { node, perSubject, sample, storage } from "../../test/harness/pve-facts.ts";
 import type { PermissionTree } from "../../src/sources/proxmox/permissions.ts";
 import type { ProviderIdentity } from "../../src/sources/proxmox/settings.ts";
+import { machineClassYaml } from "../../test/harness/kit-files.ts";
 
 const provider: ProviderIdentity = { id: "omni@pve!provider", user: "omni@pve", token: "provider", from: "proxmox-provider/config.yaml" };
 const root = sample<PermissionTree>("access-permissions.root.pve8.json");
@@ -19,20 +20,7 @@ const scoped: PermissionTree = {
 const nodes = [node("pve1"), node("pve2")];
 const storages = perSubject({ pve1: [storage({ storage: "local", type: "dir", content: "iso,vztmpl,backup" }), storage({ storage: "local-lvm" })], pve2: [storage({ storage: "local", type: "dir", content: "iso,vztmpl,backup" }), storage({ storage: "local-lvm" })] });
 const classKit = kitFrom({
-  "machine-classes/workers.yaml": `metadata:
-  namespace: default
-  type: MachineClasses.omni.sidero.dev
-  id: workers
-spec:
-  autoprovision:
-    providerid: proxmox
-    providerdata: |
-      cores: 4
-      memory: 8192
-      disk_size: 40
-      storage_selector: name == "local-lvm"
-      network_bridge: vmbr1
-`,
+  "machine-classes/workers.yaml": machineClassYaml("workers", { providerdata: 'cores: 4\nmemory: 8192\ndisk_size: 40\nstorage_selector: name == "local-lvm"\nnetwork_bridge: vmbr1' }),
 });
 const version = { version: "9.1.5", release: "9.1" };
 

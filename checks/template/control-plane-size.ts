@@ -2,7 +2,8 @@ import { isScalar, type Node } from "yaml";
 import { defineCheck, pass, skip, type Finding } from "../../src/engine/check.ts";
 import { machineCount } from "../../src/sources/kit/cluster-templates.ts";
 import { clusterTemplates } from "../../src/sources/kit/template-facts.ts";
-import { applyTextEdits, replaceScalar } from "../../src/sources/kit/yaml-edit.ts";
+import { replaceScalar } from "../../src/sources/kit/yaml-edit.ts";
+import { editStep } from "../../src/sources/kit/text-edit.ts";
 import { nodeAt } from "../../src/sources/kit/yaml-file.ts";
 
 export default defineCheck({
@@ -35,10 +36,13 @@ export default defineCheck({
         evidence: [`${location.file}:${location.line}:${location.column}: ${set.machineClass ? `size: ${set.machineClass.size.text}` : `${count} machines listed`}`],
         fix: {
           summary: `Run an odd number of control planes (${count + 1})`,
-          steps:
-            set.machineClass && isScalar(sizeNode)
-              ? [{ kind: "edit", description: `set the ControlPlane size to ${count + 1}`, file: template.file.path, destructive: false, edit: { file: template.file.path, before: template.file.text, after: applyTextEdits(template.file.text, [replaceScalar(set.doc.tree, sizeNode as Node, String(count + 1))]) } }]
-              : [{ kind: "manual", description: `list ${count + 1} machines (or ${count - 1}) under the ControlPlane's machines`, destructive: false }],
+          steps: [
+            (set.machineClass && isScalar(sizeNode) ? editStep(template.file, `set the ControlPlane size to ${count + 1}`, [replaceScalar(set.doc.tree, sizeNode as Node, String(count + 1))]) : undefined) ?? {
+              kind: "manual",
+              description: `list ${count + 1} machines (or ${count - 1}) under the ControlPlane's machines`,
+              destructive: false,
+            },
+          ],
         },
       });
     }

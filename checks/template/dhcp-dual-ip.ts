@@ -2,7 +2,8 @@ import { defineCheck, pass, skip, type Finding } from "../../src/engine/check.ts
 import type { FixStep, Location } from "../../src/model/result.ts";
 import { isLegacyConfig, patchDocuments, type ConfigPatchDoc, type NodePath } from "../../src/sources/kit/cluster-templates.ts";
 import { clusterTemplates } from "../../src/sources/kit/template-facts.ts";
-import { applyTextEdits, insertKeys, type TextEdit } from "../../src/sources/kit/yaml-edit.ts";
+import { insertKeys } from "../../src/sources/kit/yaml-edit.ts";
+import { editStep, type TextEdit } from "../../src/sources/kit/text-edit.ts";
 import { isRecord } from "../../src/sources/kit/yaml-file.ts";
 
 interface StaticLink {
@@ -68,12 +69,13 @@ export default defineCheck({
       const names = [...new Set(links.map((l) => l.link))].join(", ");
       const edits = links.map((l) => (l.doc.tree ? insertKeys(l.doc.tree, l.path, ["dhcp: false"], l.after) : { needsReprint: true as const }));
       const file = links[0]!.doc.tree?.file;
-      const steps: FixStep[] = [];
-      if (file && edits.every((e) => !("needsReprint" in e))) {
-        steps.push({ kind: "edit", description: `add dhcp: false to ${links.length} interface(s): ${names}`, file: path, destructive: false, edit: { file: path, before: file.text, after: applyTextEdits(file.text, edits as TextEdit[]) } });
-      } else {
-        steps.push({ kind: "manual", description: `add dhcp: false next to the addresses of ${names}`, destructive: false });
-      }
+      const steps: FixStep[] = [
+        (file && edits.every((e) => !("needsReprint" in e)) ? editStep(file, `add dhcp: false to ${links.length} interface(s): ${names}`, edits as TextEdit[]) : undefined) ?? {
+          kind: "manual",
+          description: `add dhcp: false next to the addresses of ${names}`,
+          destructive: false,
+        },
+      ];
       findings.push({
         subject: path,
         message: `${links.length} interface(s) (${names}) get static addresses but no dhcp: false: say which address source each uses, or it may also take a DHCP lease and end up with two IPs`,

@@ -2,7 +2,8 @@ import { isMap, isScalar } from "yaml";
 import { defineCheck, pass, skip, type Finding } from "../../src/engine/check.ts";
 import type { FixStep } from "../../src/model/result.ts";
 import { clusterTemplates } from "../../src/sources/kit/template-facts.ts";
-import { applyTextEdits, indentOf, insertKeys } from "../../src/sources/kit/yaml-edit.ts";
+import { indentOf, insertKeys } from "../../src/sources/kit/yaml-edit.ts";
+import { editStep } from "../../src/sources/kit/text-edit.ts";
 import { nodeAt } from "../../src/sources/kit/yaml-file.ts";
 import { goDurationMs } from "../../src/util/go-parse.ts";
 
@@ -34,10 +35,13 @@ export default defineCheck({
           ? undefined // present without a usable interval: a person decides
           : insertKeys(cluster.tree, ["features"], ["backupConfiguration:", `${step}interval: ${INTERVAL}`])
         : insertKeys(cluster.tree, [], ["features:", `${step}backupConfiguration:`, `${step}${step}interval: ${INTERVAL}`], "talos");
-      const steps: FixStep[] =
-        insert && !("needsReprint" in insert)
-          ? [{ kind: "edit", description: `back etcd up every ${INTERVAL} (features.backupConfiguration.interval)`, file: template.file.path, destructive: false, edit: { file: template.file.path, before: template.file.text, after: applyTextEdits(template.file.text, [insert]) } }]
-          : [{ kind: "manual", description: `set features.backupConfiguration.interval to a duration such as ${INTERVAL}`, destructive: false }];
+      const steps: FixStep[] = [
+        (insert && !("needsReprint" in insert) ? editStep(template.file, `back etcd up every ${INTERVAL} (features.backupConfiguration.interval)`, [insert]) : undefined) ?? {
+          kind: "manual",
+          description: `set features.backupConfiguration.interval to a duration such as ${INTERVAL}`,
+          destructive: false,
+        },
+      ];
       steps.push({ kind: "manual", description: "make sure Omni has somewhere to store backups (its --etcd-backup-s3 or --etcd-backup-local-path setting)", destructive: false });
       findings.push({
         subject: template.file.path,

@@ -4,7 +4,8 @@ import type { FixStep, Location } from "../../src/model/result.ts";
 import { appliedPatches, isLegacyConfig, patchesOfSet, setsReachedBy, talosMinorOf, type AppliedPatch, type ConfigPatchDoc, type MachineSet } from "../../src/sources/kit/cluster-templates.ts";
 import { clusterTemplates } from "../../src/sources/kit/template-facts.ts";
 import { compareMinor } from "../../src/schema/talos-schemas.ts";
-import { applyTextEdits, insertAfterItem, removeItem, removeKeys, type TextEdit } from "../../src/sources/kit/yaml-edit.ts";
+import { insertAfterItem, removeItem, removeKeys } from "../../src/sources/kit/yaml-edit.ts";
+import { editStep, type TextEdit } from "../../src/sources/kit/text-edit.ts";
 import { isRecord, nodeAt } from "../../src/sources/kit/yaml-file.ts";
 
 const HOSTNAME: Array<string | number> = ["machine", "network", "hostname"];
@@ -78,22 +79,15 @@ export default defineCheck({
       }
       if (hits.length === 0) continue;
       const edits = hits.map(hostnameConfigEdits);
-      const steps: FixStep[] = [];
-      if (edits.every((e) => e !== undefined)) {
-        steps.push({
-          kind: "edit",
-          description: "move each hostname into a HostnameConfig document (auto: off, hostname: ...) in a patch of its own",
-          file: template.file.path,
-          destructive: false,
-          edit: { file: template.file.path, before: template.file.text, after: applyTextEdits(template.file.text, edits.flat() as TextEdit[]) },
-        });
-      } else {
-        steps.push({
+      const moves = edits.every((e) => e !== undefined) ? (edits.flat() as TextEdit[]) : undefined;
+      const steps: FixStep[] = [
+        editStep(template.file, "move each hostname into a HostnameConfig document (auto: off, hostname: ...) in a patch of its own", moves) ?? {
           kind: "manual",
-          description: "remove machine.network.hostname and add a document `apiVersion: v1alpha1`, `kind: HostnameConfig`, `auto: off`, `hostname: <name>` to the patch (or add a patch that deletes HostnameConfig: `apiVersion: v1alpha1`, `kind: HostnameConfig`, `$patch: delete`)",
+          description:
+            "remove machine.network.hostname and add a document `apiVersion: v1alpha1`, `kind: HostnameConfig`, `auto: off`, `hostname: <name>` to the patch (or add a patch that deletes HostnameConfig: `apiVersion: v1alpha1`, `kind: HostnameConfig`, `$patch: delete`)",
           destructive: false,
-        });
-      }
+        },
+      ];
       const setNames = [...new Set(hits.flatMap((h) => h.sets.map((s) => s.name || (s.role === "controlplane" ? "control planes" : "workers"))))];
       findings.push({
         subject: template.file.path,

@@ -1,9 +1,10 @@
 import check from "./machine-class-ref.ts";
 import { kitFrom, testCheck } from "../../test/harness/check-tester.ts";
 import { buildClusterTemplates } from "../../src/sources/kit/cluster-templates.ts";
+import { machineClassYaml } from "../../test/harness/kit-files.ts";
 
 const TEMPLATE = "kind: Cluster\nname: prod\n---\nkind: ControlPlane\nmachineClass:\n  name: proxmox-control-plane\n  size: 3\n---\nkind: Workers\nmachineClass:\n  name: proxmox-worker\n  size: 2\n";
-const CLASS = (id: string) => `metadata:\n  namespace: default\n  type: MachineClasses.omni.sidero.dev\n  id: ${id}\nspec:\n  autoprovision:\n    providerid: proxmox\n`;
+const CLASS = (id: string) => machineClassYaml(id);
 const facts = (files: Record<string, string>, omni?: string[]) => {
   const kit = kitFrom(files);
   const classes = omni?.map((id) => ({ metadata: { namespace: "default", type: "MachineClasses.omni.sidero.dev", id, phase: "running", labels: {}, annotations: {}, finalizers: [] }, spec: {} }));

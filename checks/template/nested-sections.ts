@@ -4,6 +4,7 @@ import { templates } from "../../src/sources/kit/facts.ts";
 import type { KitYamlFile } from "../../src/sources/kit/kit.ts";
 import { NESTED_SECTION_KINDS, omniDecodeError, omniDocumentStart, omniLineInDocument, templateDocs } from "../../src/sources/kit/templates.ts";
 import { locationOf } from "../../src/sources/kit/yaml-file.ts";
+import { editStep } from "../../src/sources/kit/text-edit.ts";
 
 const NESTED_KIND = NESTED_SECTION_KINDS;
 
@@ -73,12 +74,10 @@ export default defineCheck({
           fix: {
             summary: "Split the template into Cluster, ControlPlane and Workers documents",
             steps: [
-              {
-                kind: "edit",
-                description: `move ${keys.join(", ")} into their own documents separated by ---`,
-                file: file.path,
+              editStep(file, `move ${keys.join(", ")} into their own documents separated by ---`, splitNestedSections(file, td.doc, td.index)) ?? {
+                kind: "manual",
+                description: `move ${keys.join(", ")} out of the Cluster document into ControlPlane and Workers documents separated by ---`,
                 destructive: false,
-                edit: { file: file.path, before: file.text, after: splitNestedSections(file, td.doc, td.index) },
               },
               { kind: "command", description: "apply the corrected template", argv: ["omnictl", "cluster", "template", "sync", "-f", file.path], destructive: false },
             ],

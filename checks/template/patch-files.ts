@@ -6,7 +6,8 @@ import type { ClusterTemplate, FileRef, NodePath, PatchFile, TemplatePatch } fro
 import { omniPatchError, omniRefusalsOf } from "../../src/sources/kit/config-patch.ts";
 import { patchPathsFollowTemplate } from "../../src/sources/kit/omni-releases.ts";
 import { clusterTemplates, talosSchemas } from "../../src/sources/kit/template-facts.ts";
-import { applyTextEdits, removeKeys, replaceScalar, type EditableTree, type TextEdit } from "../../src/sources/kit/yaml-edit.ts";
+import { removeKeys, replaceScalar, type EditableTree } from "../../src/sources/kit/yaml-edit.ts";
+import { editStep, type TextEdit } from "../../src/sources/kit/text-edit.ts";
 import { nodeAt } from "../../src/sources/kit/yaml-file.ts";
 import { goQuote, plainErrors } from "../../src/util/go-errors.ts";
 
@@ -74,21 +75,14 @@ function refFinding(template: ClusterTemplate, bad: BadRef[]): Finding {
     // The folder omnictl must be allowed to read: the nearest one holding the template and every file.
     const root = corrected.map((b) => posix.join(template.dir, b.corrected!)).reduce((dir, file) => commonDir(dir, posix.dirname(file)), template.dir);
     const allowed = posix.relative(template.dir, root) || ".";
-    steps.push(
-      {
-        kind: "edit",
-        description: `point ${corrected.length} file: reference(s) at the files from the template's folder (${corrected.map((b) => b.corrected).join(", ")})`,
-        file: template.file.path,
-        destructive: false,
-        edit: { file: template.file.path, before: template.file.text, after: applyTextEdits(template.file.text, edits) },
-      },
-      {
-        kind: "command",
-        description: "sync, letting omnictl read the files outside the template's folder",
-        argv: ["omnictl", "cluster", "template", "sync", "-f", template.file.path, "--allowed-dir", allowed],
-        destructive: false,
-      },
-    );
+    const repoint = editStep(template.file, `point ${corrected.length} file: reference(s) at the files from the template's folder (${corrected.map((b) => b.corrected).join(", ")})`, edits);
+    if (repoint) steps.push(repoint);
+    steps.push({
+      kind: "command",
+      description: "sync, letting omnictl read the files outside the template's folder",
+      argv: ["omnictl", "cluster", "template", "sync", "-f", template.file.path, "--allowed-dir", allowed],
+      destructive: false,
+    });
   }
   for (const b of bad.filter((b) => b.corrected === undefined)) {
     steps.push({ kind: "manual", description: `${b.patch.file!.ref}: ${b.severity === "error" ? "move the file into the template's folder (or pass --allowed-dir)" : "create it (or drop the patch) before running omnictl"}`, destructive: false });
@@ -124,15 +118,8 @@ function contentFinding(patchFile: PatchFile, omniVersion: string, schemas: Para
       if ("needsReprint" in removal || removal.emptiedRoot) editable = false;
       else edits.push(...removal.edits);
     }
-    if (editable) {
-      steps.push({
-        kind: "edit",
-        description: `remove ${fields.map((f) => f.path.join(".")).join(", ")}: Omni sets ${fields.length > 1 ? "them" : "it"} itself`,
-        file: patchFile.path,
-        destructive: false,
-        edit: { file: patchFile.path, before: patchFile.yaml.text, after: applyTextEdits(patchFile.yaml.text, edits) },
-      });
-    }
+    const removal = editable ? editStep(patchFile.yaml, `remove ${fields.map((f) => f.path.join(".")).join(", ")}: Omni sets ${fields.length > 1 ? "them" : "it"} itself`, edits) : undefined;
+    if (removal) steps.push(removal);
   }
   if (steps.length === 0) steps.push({ kind: "manual", description: `correct ${patchFile.path} at the lines named in the evidence (Omni manages the cluster's identity, secrets and endpoint itself)`, destructive: false });
   return {

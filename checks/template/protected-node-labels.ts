@@ -2,8 +2,9 @@ import { defineCheck, pass, skip, type Finding } from "../../src/engine/check.ts
 import type { FixStep, Location, Severity } from "../../src/model/result.ts";
 import { patchDocuments, setsReachedBy, type ConfigPatchDoc, type NodePath, type TemplatePatch } from "../../src/sources/kit/cluster-templates.ts";
 import { clusterTemplates } from "../../src/sources/kit/template-facts.ts";
-import { applyTextEdits, removeItem, removeKeys, type EditableTree, type TextEdit } from "../../src/sources/kit/yaml-edit.ts";
-import { isRecord, type YamlFile } from "../../src/sources/kit/yaml-file.ts";
+import { removeItem, removeKeys, type EditableTree } from "../../src/sources/kit/yaml-edit.ts";
+import { editStep, type TextEdit } from "../../src/sources/kit/text-edit.ts";
+import { isRecord } from "../../src/sources/kit/yaml-file.ts";
 
 /** Labels the kubelet may set on its own Node although they sit under kubernetes.io (NodeRestriction's allow list). */
 const KUBELET_LABELS = new Set([
@@ -56,7 +57,7 @@ interface Occurrence {
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 const worst = (a: Severity, b: Severity): Severity => (RANK[a] >= RANK[b] ? a : b);
 /** The file without the labels; inline patches left empty are dropped with their entry. Undefined when it cannot be done in place. */
-function withoutLabels(file: YamlFile, found: Occurrence[]): string | undefined {
+function labelRemovals(found: Occurrence[]): TextEdit[] | undefined {
   const byTree = new Map<EditableTree, Occurrence[]>();
   for (const o of found) {
     if (!o.doc.tree) return undefined;
@@ -70,7 +71,7 @@ function withoutLabels(file: YamlFile, found: Occurrence[]): string | undefined 
     else if (list[0]!.inlinePatch) edits.push(removeItem(list[0]!.inlinePatch.owner.tree, list[0]!.inlinePatch.entry));
     else return undefined; // a patch file holding nothing else: deleting it is the user's call
   }
-  return applyTextEdits(file.text, edits);
+  return edits;
 }
 
 export default defineCheck({
@@ -107,11 +108,8 @@ export default defineCheck({
       const severity = list.map((o) => o.severity).reduce(worst);
       const keys = [...new Set(list.map((o) => o.key))];
       const file = list[0]!.doc.tree?.file;
-      const after = file ? withoutLabels(file, list) : undefined;
-      const steps: FixStep[] = [];
-      if (file && after !== undefined) {
-        steps.push({ kind: "edit", description: `remove ${keys.join(", ")} from the node labels`, file: path, destructive: false, edit: { file: path, before: file.text, after } });
-      }
+      const removal = file ? editStep(file, `remove ${keys.join(", ")} from the node labels`, labelRemovals(list)) : undefined;
+      const steps: FixStep[] = removal ? [removal] : [];
       steps.push(
         { kind: "manual", description: `label the nodes after they join instead: kubectl label node <node> ${keys.map((k) => `${k}=`).join(" ")} (or use a label under your own domain, e.g. example.com/role)`, destructive: false },
         { kind: "manual", description: "a node already stuck rebooting keeps failing: after syncing the template, delete its cluster machine so Omni provisions it again (omnictl delete clustermachine <id>)", destructive: true },

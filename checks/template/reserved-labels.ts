@@ -3,7 +3,8 @@ import { defineCheck, pass, skip, type Finding } from "../../src/engine/check.ts
 import type { FixStep, Location } from "../../src/model/result.ts";
 import type { NodePath, TemplateDocument } from "../../src/sources/kit/cluster-templates.ts";
 import { clusterTemplates } from "../../src/sources/kit/template-facts.ts";
-import { applyTextEdits, replaceScalar, type TextEdit } from "../../src/sources/kit/yaml-edit.ts";
+import { replaceScalar } from "../../src/sources/kit/yaml-edit.ts";
+import { editStep, type TextEdit } from "../../src/sources/kit/text-edit.ts";
 import { locationOf, nodeAt, pairOf } from "../../src/sources/kit/yaml-file.ts";
 import { goQuote } from "../../src/util/go-errors.ts";
 
@@ -60,13 +61,14 @@ export default defineCheck({
         }
       }
       if (found.length === 0) continue;
-      const steps: FixStep[] = [];
-      if (found.every((f) => f.renamed !== undefined)) {
-        const edits: TextEdit[] = found.map((f) => replaceScalar(f.document.tree, f.pair.key as Node, f.renamed!));
-        steps.push({ kind: "edit", description: `rename ${found.map((f) => `${f.key} to ${f.renamed}`).join(", ")}`, file: template.file.path, destructive: false, edit: { file: template.file.path, before: template.file.text, after: applyTextEdits(template.file.text, edits) } });
-      } else {
-        steps.push({ kind: "manual", description: `move ${found.map((f) => f.key).join(", ")} to a prefix of your own (example.com/...)`, destructive: false });
-      }
+      const renames: TextEdit[] | undefined = found.every((f) => f.renamed !== undefined) ? found.map((f) => replaceScalar(f.document.tree, f.pair.key as Node, f.renamed!)) : undefined;
+      const steps: FixStep[] = [
+        editStep(template.file, `rename ${found.map((f) => `${f.key} to ${f.renamed}`).join(", ")}`, renames) ?? {
+          kind: "manual",
+          description: `move ${found.map((f) => f.key).join(", ")} to a prefix of your own (example.com/...)`,
+          destructive: false,
+        },
+      ];
       findings.push({
         subject: template.file.path,
         message: `${found.map((f) => f.key).join(", ")} ${found.length > 1 ? "use" : "uses"} the prefix omni.sidero.dev/, which Omni keeps for its own labels: it rejects the template`,

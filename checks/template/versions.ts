@@ -5,7 +5,8 @@ import type { ClusterTemplate, NodePath } from "../../src/sources/kit/cluster-te
 import { omniLatestTalosMinor, omniMinTalosVersion } from "../../src/sources/kit/omni-releases.ts";
 import { kubernetesMinorsFor } from "../../src/sources/kit/talos-kubernetes.ts";
 import { clusterTemplates } from "../../src/sources/kit/template-facts.ts";
-import { applyTextEdits, replaceScalar, type TextEdit } from "../../src/sources/kit/yaml-edit.ts";
+import { replaceScalar } from "../../src/sources/kit/yaml-edit.ts";
+import { editStep, type TextEdit } from "../../src/sources/kit/text-edit.ts";
 import { nodeAt } from "../../src/sources/kit/yaml-file.ts";
 import { goQuote } from "../../src/util/go-errors.ts";
 import { isEnvPlaceholder } from "../../src/schema/talos-schemas.ts";
@@ -119,20 +120,14 @@ export default defineCheck({
       change(["kubernetes", "version"], template.kubernetesVersion?.text.trim(), verdict.kubernetes);
       const severity: Severity = verdict.problems.some((p) => p.severity === "error") ? "error" : "warning";
       const pair = `Talos ${verdict.talos ?? template.talosVersion!.text} with Kubernetes ${verdict.kubernetes ?? template.kubernetesVersion!.text}`;
+      const step = editStep(template.file, `set ${pair}`, edits);
       findings.push({
         severity,
         subject: template.file.path,
         message: verdict.problems.map((p) => p.text).join("; "),
         location: verdict.problems[0]!.location,
         evidence: verdict.problems.map((p) => p.omni ?? p.text),
-        ...(edits.length > 0
-          ? {
-              fix: {
-                summary: `Use a supported pair: ${pair} (then pick the newest patch release Omni offers: omnictl get talosversions)`,
-                steps: [{ kind: "edit" as const, description: `set ${pair}`, file: template.file.path, destructive: false, edit: { file: template.file.path, before: template.file.text, after: applyTextEdits(template.file.text, edits) } }],
-              },
-            }
-          : {}),
+        ...(step ? { fix: { summary: `Use a supported pair: ${pair} (then pick the newest patch release Omni offers: omnictl get talosversions)`, steps: [step] } } : {}),
       });
     }
     return findings.length > 0 ? findings : [pass(`${withCluster.length} template(s) pair Talos and Kubernetes versions Omni ${omniVersion} supports`)];

@@ -81,16 +81,8 @@ function readFromStore(doc: Document, target: string, store: SecretStoreRef | un
  */
 export function readFromStoreFix(es: KubeExternalSecret, found: GeneratedClientSecret, store: SecretStoreRef | undefined, manifest: ManifestDoc | undefined): Fix {
   const where = es.spec.secretStoreRef ? { name: es.spec.secretStoreRef.name, kind: es.spec.secretStoreRef.kind ?? "SecretStore" } : store;
-  const steps: FixStep[] = [];
-  if (manifest && where) {
-    steps.push({
-      kind: "edit",
-      description: `read "${found.target}" from ${where.kind} "${where.name}" instead of the Password generator (check the store path)`,
-      file: manifest.file.path,
-      destructive: false,
-      edit: editManifest(manifest, (doc) => readFromStore(doc, found.target, store)),
-    });
-  }
+  const rewrite = manifest && where && editManifest(manifest, `read "${found.target}" from ${where.kind} "${where.name}" instead of the Password generator (check the store path)`, (doc) => readFromStore(doc, found.target, store));
+  const steps: FixStep[] = rewrite ? [rewrite] : [];
   steps.push({
     kind: "manual",
     description: `${steps.length > 0 ? "" : `in the manifest of ExternalSecret "${es.metadata.name}", replace the Password generator with \`dataFrom: [{extract: {key: <path>}}]\` reading ${where ? `${where.kind} "${where.name}"` : "the store Terraform writes to"}; `}delete Password generator ${found.generators.map((g) => `"${g}"`).join(", ")} once nothing references it, then restart the application so it reads the new secret`,

@@ -54,23 +54,17 @@ const RECREATE_PATCH = JSON.stringify({ spec: { strategy: { type: "Recreate", ro
  * the kit's manifest when the Deployment comes from one (else the next sync would undo the patch).
  */
 export function recreateFix(name: string, live: { namespace: string } | undefined, manifest: ManifestDoc | undefined): Fix {
-  const steps: FixStep[] = [];
-  if (manifest) {
-    steps.push({
-      kind: "edit",
-      description: "set spec.strategy.type to Recreate",
-      file: manifest.file.path,
-      destructive: false,
-      edit: editManifest(manifest, (doc) => {
-        if (doc.hasIn(["spec", "strategy"])) {
-          doc.setIn(["spec", "strategy", "type"], "Recreate");
-          doc.deleteIn(["spec", "strategy", "rollingUpdate"]);
-        } else {
-          setField(doc, ["spec"], "strategy", { type: "Recreate" }, "template");
-        }
-      }),
+  const edit =
+    manifest &&
+    editManifest(manifest, "set spec.strategy.type to Recreate", (doc) => {
+      if (doc.hasIn(["spec", "strategy"])) {
+        doc.setIn(["spec", "strategy", "type"], "Recreate");
+        doc.deleteIn(["spec", "strategy", "rollingUpdate"]);
+      } else {
+        setField(doc, ["spec"], "strategy", { type: "Recreate" }, "template");
+      }
     });
-  }
+  const steps: FixStep[] = edit ? [edit] : [];
   if (live) {
     steps.push({
       kind: "command",

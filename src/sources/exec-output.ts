@@ -48,3 +48,13 @@ export const stringMap = z
   .record(z.string(), z.unknown())
   .nullish()
   .transform((m) => Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k, v === null || v === undefined ? "" : String(v)])));
+
+/** The metadata both omnictl and talosctl print for a COSI resource; Omni's adds its own fields. */
+export const cosiMetadata = z.object({
+  namespace: z.string(),
+  type: z.string(),
+  id: z.string(),
+  version: z.union([z.number(), z.string()]).optional(),
+  phase: z.string().default("running"),
+  labels: stringMap,
+});

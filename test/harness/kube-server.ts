@@ -4,14 +4,12 @@
  * and per namespace, with field selectors. Writes a kubeconfig pointing at itself.
  */
 import http from "node:http";
-import https from "node:https";
-import type { AddressInfo } from "node:net";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Lab } from "./lab/model.ts";
 import { groupVersion, KUBE_RESOURCES, kubeList, LAB_CONTEXT, servedResources, type KubeResource } from "./lab/kube.ts";
-import { testCertificate } from "./tls.ts";
+import { startHttpsServer, testCertificate } from "./tls.ts";
 
 export interface KubeServer {
   url: string;
@@ -33,9 +31,8 @@ const json = (res: http.ServerResponse, status: number, body: unknown) => {
 export async function startKubeServer(initial: Lab, options: { token?: string; latencyMs?: number } = {}): Promise<KubeServer> {
   let lab = initial;
   const requests: KubeServer["requests"] = [];
-  const tls = testCertificate();
   // HTTPS like a real API server: kubectl sends no bearer token over plain HTTP.
-  const server = https.createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
+  const server = await startHttpsServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     requests.push({ method: req.method ?? "GET", path: url.pathname, query: url.search });
     const respond = () => {
@@ -70,8 +67,7 @@ export async function startKubeServer(initial: Lab, options: { token?: string; l
     if (options.latencyMs && listPath(url.pathname)) setTimeout(respond, options.latencyMs);
     else respond();
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port } = server;
   const dir = mkdtempSync(join(tmpdir(), "omni-doctor-kube-"));
   const url = `https://127.0.0.1:${port}`;
   const kubeconfig = join(dir, "kubeconfig");
@@ -85,11 +81,7 @@ export async function startKubeServer(initial: Lab, options: { token?: string; l
     setLab: (next) => {
       lab = next;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: server.close,
   };
 }
 

@@ -2,12 +2,10 @@
  * A loopback HTTPS server that behaves like the Proxmox VE API for a lab: the exact content type,
  * status lines with PVE's reason phrases, empty 401s, 595 for offline nodes, optional delays.
  */
-import https from "node:https";
-import type { AddressInfo } from "node:net";
 import type { Lab } from "./lab/model.ts";
 import { authenticate, pveAnswer, type PveReply } from "./lab/pve.ts";
 import { pveMutation } from "./lab/mutations.ts";
-import { testCertificate } from "./tls.ts";
+import { startHttpsServer, testCertificate } from "./tls.ts";
 
 export interface PveServer {
   url: string;
@@ -23,7 +21,7 @@ export async function startPveServer(initial: Lab, options: { latencyMs?: number
   let lab = initial;
   const tls = testCertificate();
   const requests: PveServer["requests"] = [];
-  const server = https.createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
+  const server = await startHttpsServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
@@ -49,8 +47,7 @@ export async function startPveServer(initial: Lab, options: { latencyMs?: number
       else send();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port } = server;
   return {
     url: `https://127.0.0.1:${port}/api2/json`,
     port,
@@ -60,10 +57,6 @@ export async function startPveServer(initial: Lab, options: { latencyMs?: number
     setLab: (next) => {
       lab = next;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: server.close,
   };
 }

@@ -1,7 +1,10 @@
-/** A self-signed certificate made at test time (openssl), cached per test process. */
+/** A self-signed certificate made at test time (openssl), cached per test process, and HTTPS servers that use it. */
 import { execFileSync } from "node:child_process";
 import { X509Certificate } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
+import https from "node:https";
+import type { RequestListener } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -27,4 +30,24 @@ export function testCertificate(): TestCertificate {
   const cert = readFileSync(certFile, "utf8");
   cached = { cert, key: readFileSync(keyFile, "utf8"), fingerprint256: new X509Certificate(cert).fingerprint256, certFile };
   return cached;
+}
+
+export interface LoopbackHttpsServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** A loopback HTTPS server with the test certificate, listening; close() drops kept-alive connections first. */
+export async function startHttpsServer(handler: RequestListener): Promise<LoopbackHttpsServer> {
+  const tls = testCertificate();
+  const server = https.createServer({ key: tls.key, cert: tls.cert }, handler);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }

@@ -6,7 +6,8 @@
 import { isMap, isScalar, isSeq, type Node } from "yaml";
 import { composeProjects, type ComposeService } from "./compose.ts";
 import { parseKit } from "./kit.ts";
-import { offsetAt, replacePlainScalar, splice } from "./text-edit.ts";
+import { offsetAt, splice } from "./text-edit.ts";
+import { replacePlainScalar } from "./yaml-edit.ts";
 import { locationOf, nodeAt } from "./yaml-file.ts";
 
 /** The offset just after the last character of a node's content (trailing blank lines excluded). */

@@ -5,7 +5,8 @@
  */
 import { isMap, type Document } from "yaml";
 import type { z } from "zod";
-import type { FileEdit, Location } from "../../model/result.ts";
+import type { FixStep, Location } from "../../model/result.ts";
+import { editStep } from "./text-edit.ts";
 import { filesOfKind, type Kit, type KitYamlFile } from "./kit.ts";
 import { docValue, isRecord, locationOf, nodeAt, pairOf } from "./yaml-file.ts";
 
@@ -79,8 +80,8 @@ function layoutOf(text: string): { indent: number; indentSeq: boolean; flowColle
   return { indent: indent === 4 ? 4 : 2, indentSeq, flowCollectionPadding: !/[{[][^\s}\]]/.test(text) || /[{[] /.test(text) };
 }
 
-/** The file with one document changed by `change`; the text around that document is kept as it is. */
-export function editManifest(m: ManifestDoc, change: (doc: Document) => void): FileEdit {
+/** The edit step changing one document of a manifest file by `change`; the text around that document is kept as it is. */
+export function editManifest(m: ManifestDoc, description: string, change: (doc: Document) => void): FixStep | undefined {
   const { text } = m.file;
   const [start, , end] = m.doc.range;
   const edited = m.doc.clone();
@@ -88,5 +89,5 @@ export function editManifest(m: ManifestDoc, change: (doc: Document) => void): F
   const printed = edited.toString({ lineWidth: 0, ...layoutOf(text.slice(start, end)) });
   // The first document prints the comments that precede it itself; later ones start at their `---`.
   const before = m.index === 0 ? "" : text.slice(0, start);
-  return { file: m.file.path, before: text, after: before + printed + text.slice(end) };
+  return editStep(m.file, description, before + printed + text.slice(end));
 }

@@ -1,12 +1,11 @@
 /**
- * Minimal edits to kit files: replace exactly the characters that are wrong and nothing else, so
- * comments, blank lines and the author's formatting survive byte for byte. Used where a value sits
- * inside a string the YAML library would re-wrap (a `providerdata: |` block, a folded
- * `command: >`) and for env files, which have no syntax tree.
+ * Minimal edits to kit files, at the level of text: replace exactly the characters that are wrong
+ * and nothing else, so comments, blank lines and the author's formatting survive byte for byte,
+ * and turn the result into a fix step. yaml-edit.ts computes such edits from YAML syntax trees;
+ * values inside strings the YAML library would re-wrap (a `providerdata: |` block, a folded
+ * `command: >`) and env files, which have no syntax tree, are edited here directly.
  */
-import { isScalar, type Node } from "yaml";
 import type { FixStep, Location } from "../../model/result.ts";
-import { locationOf, type YamlFile } from "./yaml-file.ts";
 
 /** The offset of a 1-based line and column in a text. */
 export function offsetAt(text: string, location: Pick<Location, "line" | "column">): number {
@@ -30,6 +29,25 @@ export function verbatimAt(text: string, location: Pick<Location, "line" | "colu
   return text.startsWith(written, offset) ? offset : undefined;
 }
 
+/** Replace file.text[from, to) with text. */
+export interface TextEdit {
+  from: number;
+  to: number;
+  text: string;
+}
+
+export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
+  const sorted = [...edits].sort((a, b) => b.from - a.from || b.to - a.to);
+  let out = text;
+  let limit = Infinity;
+  for (const edit of sorted) {
+    if (edit.to > limit) continue; // overlaps an edit already applied (a parent's removal covers its children)
+    out = out.slice(0, edit.from) + edit.text + out.slice(edit.to);
+    limit = edit.from;
+  }
+  return out;
+}
+
 export function splice(text: string, offset: number, length: number, replacement: string): string {
   return text.slice(0, offset) + replacement + text.slice(offset + length);
 }
@@ -48,20 +66,12 @@ export function insertFirstKey(text: string, first: Pick<Location, "line" | "col
 }
 
 /**
- * The file with a scalar (a key or a value) replaced, when it is written verbatim where the node
- * starts: plain, or in quotes without escapes (the quotes stay).
+ * The edit step that turns a kit file into `after` (its new text, or edits to apply to it), or
+ * undefined when no exact edit could be made or it would change nothing: callers then fall back to
+ * a manual step.
  */
-export function replacePlainScalar(file: YamlFile, node: Node | null | undefined, replacement: string): string | undefined {
-  if (!isScalar(node) || !node.range) return undefined;
-  const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE";
-  if (node.type !== "PLAIN" && !quoted) return undefined;
-  const written = String(node.value);
-  const offset = verbatimAt(file.text, locationOf(file, node), quoted ? `${file.text[node.range[0]]}${written}` : written);
-  return offset === undefined ? undefined : splice(file.text, offset + (quoted ? 1 : 0), written.length, replacement);
-}
-
-/** An edit step for a kit file, or undefined when no exact edit could be made. */
-export function editStep(file: { path: string; text: string }, description: string, after: string | undefined): FixStep | undefined {
+export function editStep(file: { path: string; text: string }, description: string, change: string | readonly TextEdit[] | undefined): FixStep | undefined {
+  const after = typeof change === "string" || change === undefined ? change : applyTextEdits(file.text, change);
   if (after === undefined || after === file.text) return undefined;
   return { kind: "edit", description, file: file.path, destructive: false, edit: { file: file.path, before: file.text, after } };
 }

@@ -8,7 +8,8 @@
  */
 import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from "yaml";
 import type { NodePath } from "./cluster-templates.ts";
-import { nodeAt, pairOf, type YamlFile } from "./yaml-file.ts";
+import { locationOf, nodeAt, pairOf, type YamlFile } from "./yaml-file.ts";
+import { splice, verbatimAt, type TextEdit } from "./text-edit.ts";
 
 /** A YAML tree in a kit file, and how its offsets map to the file's (they differ inside `inline: |`). */
 export interface EditableTree {
@@ -21,25 +22,6 @@ export interface EditableTree {
 export function indentOf(text: string): number {
   const nested = /^( *)[^\s#-][^\n]*:[ \t]*\n\1( +)[^\s#-]/m.exec(text);
   return nested ? nested[2]!.length : 2;
-}
-
-/** Replace file.text[from, to) with text. */
-export interface TextEdit {
-  from: number;
-  to: number;
-  text: string;
-}
-
-export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
-  const sorted = [...edits].sort((a, b) => b.from - a.from || b.to - a.to);
-  let out = text;
-  let limit = Infinity;
-  for (const edit of sorted) {
-    if (edit.to > limit) continue; // overlaps an edit already applied (a parent's removal covers its children)
-    out = out.slice(0, edit.from) + edit.text + out.slice(edit.to);
-    limit = edit.from;
-  }
-  return out;
 }
 
 const lineStart = (text: string, offset: number) => text.lastIndexOf("\n", offset - 1) + 1;
@@ -171,4 +153,17 @@ export function replaceScalar(tree: EditableTree, node: Node, replacement: strin
 /** The tree of a whole document of a kit file. */
 export function documentTree(file: YamlFile, docIndex: number): EditableTree {
   return { file, root: file.docs[docIndex]!.contents as Node, toFileOffset: (offset) => offset };
+}
+
+/**
+ * The file with a scalar (a key or a value) replaced, when it is written verbatim where the node
+ * starts: plain, or in quotes without escapes (the quotes stay).
+ */
+export function replacePlainScalar(file: YamlFile, node: Node | null | undefined, replacement: string): string | undefined {
+  if (!isScalar(node) || !node.range) return undefined;
+  const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE";
+  if (node.type !== "PLAIN" && !quoted) return undefined;
+  const written = String(node.value);
+  const offset = verbatimAt(file.text, locationOf(file, node), quoted ? `${file.text[node.range[0]]}${written}` : written);
+  return offset === undefined ? undefined : splice(file.text, offset + (quoted ? 1 : 0), written.length, replacement);
 }

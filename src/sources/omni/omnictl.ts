@@ -6,22 +6,16 @@
 import { z } from "zod";
 import type { QueryRunner } from "../query-runner.ts";
 import { SourceError } from "../source-error.ts";
-import { firstErrorLine, looseString, parseStream, stringMap } from "../exec-output.ts";
+import { cosiMetadata, firstErrorLine, looseString, parseStream, stringMap } from "../exec-output.ts";
 import { STOPPED_AT_LOGIN } from "../transport.ts";
 
 export const CLUSTER_LABEL = "omni.sidero.dev/cluster";
 
 export function omniEnvelope<S extends z.ZodType>(spec: S) {
   return z.object({
-    metadata: z.object({
-      namespace: z.string(),
-      type: z.string(),
-      id: z.string(),
-      version: z.union([z.number(), z.string()]).optional(),
-      phase: z.string().default("running"),
+    metadata: cosiMetadata.extend({
       created: looseString.optional(),
       updated: looseString.optional(),
-      labels: stringMap,
       annotations: stringMap,
       finalizers: z.array(z.string()).nullish().transform((f) => f ?? []),
     }),

@@ -8,19 +8,12 @@
 import { z } from "zod";
 import type { QueryRunner } from "../query-runner.ts";
 import { SourceError } from "../source-error.ts";
-import { firstErrorLine, looseString, parseStream, stringMap } from "../exec-output.ts";
+import { cosiMetadata, firstErrorLine, looseString, parseStream } from "../exec-output.ts";
 
 export function talosEnvelope<S extends z.ZodType>(spec: S) {
   return z.object({
     node: looseString,
-    metadata: z.object({
-      namespace: z.string(),
-      type: z.string(),
-      id: z.string(),
-      version: z.union([z.number(), z.string()]).optional(),
-      phase: z.string().default("running"),
-      labels: stringMap,
-    }),
+    metadata: cosiMetadata,
     spec,
   });
 }
