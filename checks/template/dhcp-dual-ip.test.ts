@@ -1,18 +1,12 @@
 import { describe, expect, it } from "vitest";
 import check from "./dhcp-dual-ip.ts";
-import { runWith, testCheck } from "../../test/harness/check-tester.ts";
+import { editedText, runWith, testCheck } from "../../test/harness/check-tester.ts";
 import { templatesFrom } from "../../test/harness/template-kit.ts";
-import type { Result } from "../../src/model/result.ts";
 
 const template = (network: string) =>
   `kind: Cluster\nname: prod\n---\nkind: ControlPlane\n---\nkind: Workers\nname: w1\nmachineClass:\n  name: w\n  size: 1\npatches:\n  - name: static-ip\n    inline:\n      machine:\n        network:\n${network}`;
 const STATIC = "          interfaces:\n            - interface: ens18 # first NIC\n              addresses:\n                - 10.20.20.15/16\n              routes:\n                - network: 0.0.0.0/0\n                  gateway: 10.20.0.1\n";
 const facts = (files: Record<string, string>) => ({ clusterTemplates: templatesFrom(files) });
-const editOf = (r: Result) => {
-  const step = r.fix!.steps[0]!;
-  return step.kind === "edit" ? step.edit.after : undefined;
-};
-
 testCheck(check, {
   valid: [
     { name: "dhcp: false next to the addresses", facts: facts({ "t.yaml": template("          interfaces:\n            - interface: ens18\n              dhcp: false\n              addresses: [10.0.0.2/24]\n") }) },
@@ -30,7 +24,7 @@ testCheck(check, {
           message: /1 interface\(s\) \(ens18\) get static addresses but no dhcp: false/,
           location: { file: "t.yaml", line: 17, column: 15 },
           fix: ["edit"],
-          satisfies: (r) => expect(editOf(r)).toBe(template(STATIC.replace("# first NIC\n", "# first NIC\n              dhcp: false\n"))),
+          satisfies: (r) => expect(editedText(r)).toBe(template(STATIC.replace("# first NIC\n", "# first NIC\n              dhcp: false\n"))),
         },
       ],
     },
@@ -44,7 +38,7 @@ testCheck(check, {
           status: "warn",
           message: /2 interface\(s\) \(the link selected by hardwareAddr=aa:bb:cc:dd:ee:ff, VLAN 20 on the link selected by hardwareAddr=aa:bb:cc:dd:ee:ff\)/,
           satisfies: (r) =>
-            expect(editOf(r)).toBe(
+            expect(editedText(r)).toBe(
               "machine:\n  network:\n    interfaces:\n      - deviceSelector:\n          hardwareAddr: 'aa:bb:cc:dd:ee:ff'\n        dhcp: false\n        vlans:\n          - vlanId: 20\n            dhcp: false\n            addresses: [10.0.20.2/24]\n        addresses: [10.0.0.2/24]\n",
             ),
         },
@@ -62,6 +56,6 @@ testCheck(check, {
 describe("template/dhcp-dual-ip fix", () => {
   it("the fixed template passes", async () => {
     const [result] = await runWith(check, facts({ "t.yaml": template(STATIC) }));
-    expect((await runWith(check, facts({ "t.yaml": editOf(result!)! }))).map((r) => r.status)).toEqual(["pass"]);
+    expect((await runWith(check, facts({ "t.yaml": editedText(result!)! }))).map((r) => r.status)).toEqual(["pass"]);
   });
 });

@@ -1,20 +1,14 @@
 import { describe, expect, it } from "vitest";
 import YAML from "yaml";
 import check from "./hostname-patch.ts";
-import { runWith, testCheck } from "../../test/harness/check-tester.ts";
+import { editedText, runWith, testCheck } from "../../test/harness/check-tester.ts";
 import { templatesFrom } from "../../test/harness/template-kit.ts";
-import type { Result } from "../../src/model/result.ts";
 
 const template = (talos: string, patches: string, extra = "") =>
   `kind: Cluster\nname: prod\nkubernetes:\n  version: v1.35.1\ntalos:\n  version: ${talos}\n${extra}---\nkind: ControlPlane\n---\nkind: Workers\nname: worker-1\nmachineClass:\n  name: w\n  size: 1\npatches:\n${patches}`;
 const STATIC = "  - name: static-ip\n    inline:\n      machine:\n        network:\n          hostname: k8s-worker-1\n          interfaces:\n            - interface: ens18\n              addresses: [10.0.0.5/24]\n";
 const DELETE = "  - name: no-hostname-config\n    inline:\n      apiVersion: v1alpha1\n      kind: HostnameConfig\n      $patch: delete\n";
 const facts = (files: Record<string, string>) => ({ clusterTemplates: templatesFrom(files) });
-const editOf = (r: Result) => {
-  const step = r.fix!.steps[0]!;
-  return step.kind === "edit" ? step.edit.after : undefined;
-};
-
 testCheck(check, {
   valid: [
     { name: "Talos 1.12 with the HostnameConfig deleted for the set", facts: facts({ "t.yaml": template("v1.12.4", DELETE + STATIC) }) },
@@ -34,7 +28,7 @@ testCheck(check, {
           evidence: ["static hostname is already set in v1alpha1 config", "t.yaml:20:11: machine.network.hostname: k8s-worker-1"],
           fix: ["edit"],
           satisfies: (r) =>
-            expect(editOf(r)).toBe(
+            expect(editedText(r)).toBe(
               template(
                 "v1.12.4",
                 '  - name: static-ip\n    inline:\n      machine:\n        network:\n          interfaces:\n            - interface: ens18\n              addresses: [10.0.0.5/24]\n  - name: static-ip-hostname\n    inline:\n      apiVersion: v1alpha1\n      kind: HostnameConfig\n      auto: "off"\n      hostname: k8s-worker-1\n',
@@ -60,7 +54,7 @@ describe("template/hostname-patch", () => {
 
   it("the fixed template parses and passes", async () => {
     const [result] = await runWith(check, facts({ "t.yaml": template("v1.12.4", STATIC) }));
-    const after = editOf(result!)!;
+    const after = editedText(result!)!;
     expect(YAML.parseAllDocuments(after).every((d) => d.errors.length === 0)).toBe(true);
     expect((await runWith(check, facts({ "t.yaml": after }))).map((r) => r.status)).toEqual(["pass"]);
   });

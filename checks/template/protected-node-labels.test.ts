@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
 import YAML from "yaml";
 import check, { isProtectedNodeLabel } from "./protected-node-labels.ts";
-import { runWith, testCheck } from "../../test/harness/check-tester.ts";
+import { editedText, runWith, testCheck } from "../../test/harness/check-tester.ts";
 import { templatesFrom } from "../../test/harness/template-kit.ts";
-import type { Result } from "../../src/model/result.ts";
 
 const HEAD = "kind: Cluster\nname: prod\nkubernetes:\n  version: v1.35.1\ntalos:\n  version: v1.12.4\n---\nkind: ControlPlane\nmachineClass:\n  name: cp\n  size: 3\n";
 const workers = (patches: string) => `${HEAD}---\nkind: Workers\nname: workers\nmachineClass:\n  name: w\n  size: 3\npatches:\n${patches}`;
@@ -20,11 +19,6 @@ const LABELS = `  - name: worker-labels # roles
           node-role.kubernetes.io/storage: ""
 `;
 const facts = (files: Record<string, string>) => ({ clusterTemplates: templatesFrom(files) });
-const editOf = (r: Result) => {
-  const step = r.fix!.steps.find((s) => s.kind === "edit");
-  return step?.kind === "edit" ? step.edit.after : undefined;
-};
-
 testCheck(check, {
   valid: [
     {
@@ -50,7 +44,7 @@ testCheck(check, {
           evidence: ["t.yaml:23:11: node-role.kubernetes.io/worker", "t.yaml:29:11: node-role.kubernetes.io/storage"],
           fix: ["edit", "manual", "manual"],
           satisfies: (r) =>
-            expect(editOf(r)).toBe(
+            expect(editedText(r)).toBe(
               workers('  - name: longhorn\n    inline:\n      machine:\n        nodeLabels:\n          node.longhorn.io/create-default-disk: "true"\n'),
             ),
         },
@@ -62,7 +56,7 @@ testCheck(check, {
         "c/t.yaml": `kind: Cluster\nname: prod\nkubernetes:\n  version: v1.35.1\ntalos:\n  version: v1.12.4\npatches:\n  - file: labels.yaml\n---\nkind: ControlPlane\n---\nkind: Workers\n`,
         "c/labels.yaml": "machine:\n  nodeLabels:\n    node-role.kubernetes.io/worker: \"\"\n  kubelet:\n    extraArgs:\n      rotate-server-certificates: true\n",
       }),
-      results: [{ status: "fail", subject: "c/labels.yaml", location: { file: "c/labels.yaml", line: 3, column: 5 }, satisfies: (r) => expect(editOf(r)).toBe("machine:\n  kubelet:\n    extraArgs:\n      rotate-server-certificates: true\n") }],
+      results: [{ status: "fail", subject: "c/labels.yaml", location: { file: "c/labels.yaml", line: 3, column: 5 }, satisfies: (r) => expect(editedText(r)).toBe("machine:\n  kubelet:\n    extraArgs:\n      rotate-server-certificates: true\n") }],
     },
     {
       name: "control planes only: information (admin credentials label them)",
@@ -77,7 +71,7 @@ testCheck(check, {
     {
       name: "Talos 1.14 KubeNodeConfig labels, inside an inline string patch",
       facts: facts({ "t.yaml": workers('  - name: node\n    inline: |\n      apiVersion: v1alpha1\n      kind: KubeNodeConfig\n      labels:\n        node-role.kubernetes.io/worker: ""\n        zone: a\n') }),
-      results: [{ status: "fail", location: { line: 24, column: 9 }, satisfies: (r) => expect(editOf(r)).toBe(workers("  - name: node\n    inline: |\n      apiVersion: v1alpha1\n      kind: KubeNodeConfig\n      labels:\n        zone: a\n")) }],
+      results: [{ status: "fail", location: { line: 24, column: 9 }, satisfies: (r) => expect(editedText(r)).toBe(workers("  - name: node\n    inline: |\n      apiVersion: v1alpha1\n      kind: KubeNodeConfig\n      labels:\n        zone: a\n")) }],
     },
   ],
   unavailable: [{ name: "kit unreadable", source: "files", kind: "failed", status: "error" }],
@@ -91,7 +85,7 @@ describe("template/protected-node-labels", () => {
 
   it("the fixed template parses and passes", async () => {
     const [result] = await runWith(check, facts({ "t.yaml": workers(LABELS) }));
-    const after = editOf(result!)!;
+    const after = editedText(result!)!;
     expect(YAML.parseAllDocuments(after).every((d) => d.errors.length === 0)).toBe(true);
     expect((await runWith(check, facts({ "t.yaml": after }))).map((r) => r.status)).toEqual(["pass"]);
   });

@@ -127,3 +127,9 @@ export function testCheck<S extends FactSpecs>(check: Check<S>, cases: CheckCase
 export function kitFrom(files: Record<string, string>, dir = "."): Kit {
   return parseKit(dir, Object.entries(files).map(([path, text]) => ({ path, text })));
 }
+
+/** The text a result's (first) edit step leaves its file with, or undefined when it has none. */
+export function editedText(result: Result): string | undefined {
+  const step = result.fix?.steps.find((s) => s.kind === "edit");
+  return step?.kind === "edit" ? step.edit.after : undefined;
+}
