@@ -1,4 +1,4 @@
-/** The CI formats: SARIF validated against the OASIS schema, JUnit, GitHub annotations, Markdown. */
+/** The report formats: SARIF validated against the OASIS schema, JUnit, GitHub annotations, Markdown, and the human report's folding. */
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -6,6 +6,8 @@ import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { ROOT, runCli } from "./harness/cli.ts";
 import { renderGithub } from "../src/report/github.ts";
+import { renderHuman } from "../src/report/human.ts";
+import { detectStyle } from "../src/report/style.ts";
 import type { Result } from "../src/model/result.ts";
 
 const DEMO_REPLAY = ["check", "fixtures/demo-lab", "--replay", "fixtures/demo-lab/recording"];
@@ -66,5 +68,23 @@ describe("markdown", () => {
     expect(md).toMatch(/^\| failed \| warnings \| passed \| skipped \| errors \|$/m);
     expect(md).toMatch(/^❌ \*\*template\/nested-sections\*\*/m);
     expect(md).toMatch(/^1\. `omnictl delete clustermachine 7c1d5e2a-0013-4b3c-9d8e-0f1a2b3c4d5e` \(destructive\) — /m);
+  });
+});
+
+describe("human", () => {
+  const style = detectStyle({ isTTY: false }, { LANG: "C.UTF-8" });
+  const couldNotRun = (check: string): Result => ({ check, status: "error", severity: "error", title: "t", message: "omnictl: Omni login expired" });
+
+  it("checks that could not run for the same reason fold into one entry; other errors stay apart", () => {
+    const results: Result[] = [couldNotRun("omni/etcd-backup"), couldNotRun("omni/state-drift"), { ...couldNotRun("omni/auth"), message: "omnictl timed out" }, couldNotRun("omni/cluster-health")];
+    const out = renderHuman(results, { version: "1", verbose: false }, style);
+    expect(out).toContain("? 3 could not run (etcd-backup, state-drift, cluster-health)\n      omnictl: Omni login expired\n");
+    expect(out.match(/Omni login expired/g)).toHaveLength(1);
+    expect(out).toContain("? omni/auth\n      omnictl timed out\n");
+  });
+
+  it("--verbose shows each one", () => {
+    const out = renderHuman([couldNotRun("omni/etcd-backup"), couldNotRun("omni/state-drift")], { version: "1", verbose: true }, style);
+    expect(out.match(/Omni login expired/g)).toHaveLength(2);
   });
 });

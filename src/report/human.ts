@@ -1,6 +1,7 @@
 /**
  * The human report: grouped by domain, one mark per result, the fix under each problem, passes
- * and skips folded into a line each so a healthy run stays short, then a summary line.
+ * and skips folded into a line each so a healthy run stays short (and checks that could not run
+ * for the same reason into one entry), then a summary line.
  */
 import type { Result } from "../model/result.ts";
 import { summarize } from "../model/result.ts";
@@ -18,8 +19,15 @@ export function renderHuman(results: readonly Result[], ctx: ReportContext, styl
   for (const domain of domains) {
     const inDomain = results.filter((r) => domainOf(r) === domain);
     lines.push("", c.bold(domain));
+    // Checks that could not run for one and the same reason (an expired login, a missing program)
+    // fold into one line, like skips: the reason matters once, not once per check.
+    const foldable = (r: Result) => r.status === "error" && !ctx.verbose && !r.subject && !r.location && !r.evidence?.length && !r.fix;
+    const folded = new Map<string, string[]>();
+    for (const r of inDomain.filter(foldable)) folded.set(r.message, [...(folded.get(r.message) ?? []), r.check.slice(domain.length + 1)]);
     for (const r of inDomain.filter((r) => r.status === "fail" || r.status === "warn" || r.status === "error")) {
-      lines.push(...problem(r, style, ctx.verbose));
+      const ids = foldable(r) ? folded.get(r.message) : undefined;
+      if (!ids || ids.length === 1) lines.push(...problem(r, style, ctx.verbose));
+      else if (ids[0] === r.check.slice(domain.length + 1)) lines.push(`  ${mark(style, "error", "error")} ${c.bold(`${ids.length} could not run`)} (${ids.join(", ")})`, `      ${r.message}`);
     }
     const passed = inDomain.filter((r) => r.status === "pass");
     if (passed.length > 0) {
