@@ -3,6 +3,7 @@
  * plan, refusals, dependents left undone, hostile names, verification, the audit log.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -167,5 +168,55 @@ describe("buildPlan", () => {
     expect(plan.steps[1]!.requires).toEqual([0, 2]);
     expect(plan.steps[4]!.requires).toEqual([0, 1, 2, 3]);
     expect(plan.problems.map((p) => p.steps)).toEqual([[0, 1], [2, 1], [3], [4]]);
+  });
+
+  const CLASS = "# workers\ncores: 4\nmemory: 8192\nstorage_selector: name == \"ssd\"\nnetwork_bridge: vmbr9\n";
+  const editing = (check: string, after: string): Result => ({
+    check,
+    status: "fail",
+    severity: "error",
+    title: check,
+    message: `${check} broken`,
+    fix: { summary: "s", steps: [{ kind: "edit", description: check, file: "mc.yaml", destructive: false, edit: { file: "mc.yaml", before: CLASS, after } }] },
+  });
+  const editing2 = (check: string, before: string, after: string): Result => ({ ...editing(check, after), fix: { summary: "s", steps: [{ kind: "edit", description: check, file: "f", destructive: false, edit: { file: "f", before, after } }] } });
+  const editsOf = (plan: ReturnType<typeof buildPlan>) => plan.steps.map((s) => (s.step.kind === "edit" ? s.step.edit : undefined));
+
+  it("chains edits of one file: the later one applies to what the earlier leaves and needs it", () => {
+    const plan = buildPlan([
+      editing("machine-class/storage-match", CLASS.replace('"ssd"', '"local-lvm"')),
+      editing("machine-class/placement", CLASS.replace("vmbr9", "vmbr0")),
+    ]);
+    const [first, second] = editsOf(plan);
+    expect(first!.before).toBe(CLASS);
+    expect(second!.before).toBe(first!.after);
+    expect(second!.after).toBe('# workers\ncores: 4\nmemory: 8192\nstorage_selector: name == "local-lvm"\nnetwork_bridge: vmbr0\n');
+    expect(plan.steps[1]!.requires).toContain(0);
+  });
+
+  it("leaves overlapping edits of one file as they are (fix then asks for a new run)", () => {
+    const plan = buildPlan([editing("machine-class/storage-match", CLASS.replace('"ssd"', '"local-lvm"')), editing("machine-class/placement", CLASS.replace('name == "ssd"', 'name == "nvme"'))]);
+    const [, second] = editsOf(plan);
+    expect(second!.before).toBe(CLASS);
+    expect(plan.steps[1]!.requires).toEqual([]);
+  });
+
+  it("a chained edit leaves the file exactly as applying both changes at once would", () => {
+    const text = fc.string({ unit: fc.constantFrom("a", "b", "\n"), maxLength: 40 });
+    fc.assert(
+      fc.property(text, fc.nat(), fc.nat(), fc.nat(), text, text, (base, x, y, z, t1, t2) => {
+        // Two replacements of regions [a, b) and [c, d) of the base text with at least one character between them.
+        const [a, b, c, d] = [x, y, z, z + (y % 5)].map((n) => n % (base.length + 1)).sort((m, n) => m - n) as [number, number, number, number];
+        if (c - b < 1) return;
+        const one = base.slice(0, a) + t1 + base.slice(b);
+        const two = base.slice(0, c) + t2 + base.slice(d);
+        const both = base.slice(0, a) + t1 + base.slice(b, c) + t2 + base.slice(d);
+        const [first, second] = editsOf(buildPlan([editing2("x/one", base, one), editing2("x/two", base, two)]));
+        if (second!.before === base) return; // left for a new run: never a wrong merge
+        expect(second!.before).toBe(first!.after);
+        expect(second!.after).toBe(both);
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 300) },
+    );
   });
 });

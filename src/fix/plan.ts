@@ -1,11 +1,13 @@
 /**
  * The fix plan: every step of every failing or warning result, in an order where causes come
  * before the symptoms they produce (the kit and the network before recreating machines), with
- * identical steps merged and each step knowing which earlier steps it needs. `fix --dry-run`
+ * identical steps merged, edits of one file chained, and each step knowing which earlier steps it
+ * needs. `fix --dry-run`
  * prints it and changes nothing; `fix` applies it step by step.
  */
 import type { FixStep, Result } from "../model/result.ts";
 import { toJsonStep } from "../model/result.ts";
+import { EditChain } from "./edit-chain.ts";
 
 /** Where a domain's problems are fixed: configuration and infrastructure first, then what runs on it. */
 export const FIX_ORDER = ["kit", "template", "machine-class", "manifest", "network", "proxmox", "omni", "talos", "kube"] as const;
@@ -52,6 +54,7 @@ export function buildPlan(results: readonly Result[]): Plan {
   const plan: Plan = { problems: [], steps: [], checks: [] };
   const byKey = new Map<string, number>();
   const causeSteps: number[] = [];
+  const edits = new EditChain();
   for (const r of fixable) {
     const problemIndex = plan.problems.length;
     const problem: PlanProblem = { check: r.check, message: r.message, summary: r.fix!.summary, steps: [] };
@@ -65,7 +68,14 @@ export function buildPlan(results: readonly Result[]): Plan {
       if (index === undefined) {
         index = plan.steps.length;
         byKey.set(key, index);
-        plan.steps.push({ step, problems: [], requires: isCause ? [] : [...causeSteps] });
+        const requires = isCause ? [] : [...causeSteps];
+        let planned = step;
+        if (step.kind === "edit") {
+          const chained = edits.add(step.edit, index);
+          planned = { ...step, edit: chained.edit };
+          if (chained.after !== undefined && !requires.includes(chained.after)) requires.push(chained.after);
+        }
+        plan.steps.push({ step: planned, problems: [], requires });
         if (isCause) causeSteps.push(index);
       }
       const planStep = plan.steps[index]!;
