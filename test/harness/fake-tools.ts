@@ -89,6 +89,7 @@ export async function installFakeTools(initial: Lab, options: { tools?: Tool[]; 
   let answered = 0;
   const sockets = new Set<Socket>();
 
+  /** The answer is made at once and sent after the latency, like a server working while the network carries it. */
   const respond = (socket: Socket, tool: Tool, argv: string[], browser: string) => {
     const result = answer(lab, tool, argv, browser);
     if (result.lab) lab = result.lab;
@@ -98,8 +99,13 @@ export async function installFakeTools(initial: Lab, options: { tools?: Tool[]; 
       writeFileSync(path, `${text}.`);
       return path;
     };
-    socket.write(`${result.exitCode} ${file("stdout", result.stdout)} ${file("stderr", result.stderr)}\n`);
-    if (result.exitCode !== "hang") socket.end();
+    const reply = `${result.exitCode} ${file("stdout", result.stdout)} ${file("stderr", result.stderr)}\n`;
+    const send = () => {
+      socket.write(reply);
+      if (result.exitCode !== "hang") socket.end();
+    };
+    if (options.latencyMs) setTimeout(send, options.latencyMs);
+    else send();
   };
 
   const server: Server = createServer((socket) => {
@@ -113,9 +119,7 @@ export async function installFakeTools(initial: Lab, options: { tools?: Tool[]; 
       if (!request) return;
       socket.removeAllListeners("data");
       calls.push({ tool: request.tool, argv: request.argv, at: Date.now(), ...(request.browser ? { browser: request.browser } : {}) });
-      const latency = options.latencyMs ?? 0;
-      if (latency > 0) setTimeout(() => respond(socket, request.tool, request.argv, request.browser), latency);
-      else respond(socket, request.tool, request.argv, request.browser);
+      respond(socket, request.tool, request.argv, request.browser);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

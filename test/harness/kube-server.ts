@@ -3,7 +3,6 @@
  * /apis and each group version, with the lab's installed CRDs) plus list endpoints, cluster-wide
  * and per namespace, with field selectors. Writes a kubeconfig pointing at itself.
  */
-import http from "node:http";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,10 +22,12 @@ export interface KubeServer {
   close(): Promise<void>;
 }
 
-const json = (res: http.ServerResponse, status: number, body: unknown) => {
-  res.writeHead(status, { "Content-Type": "application/json", "Cache-Control": "no-cache, private" });
-  res.end(JSON.stringify(body));
-};
+interface Reply {
+  status: number;
+  body: unknown;
+}
+
+const json = (status: number, body: unknown): Reply => ({ status, body });
 
 export async function startKubeServer(initial: Lab, options: { token?: string; latencyMs?: number } = {}): Promise<KubeServer> {
   let lab = initial;
@@ -35,37 +36,45 @@ export async function startKubeServer(initial: Lab, options: { token?: string; l
   const server = await startHttpsServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     requests.push({ method: req.method ?? "GET", path: url.pathname, query: url.search });
-    const respond = () => {
-      if (lab.kube?.hang) return; // never answers
+    const answer = (): Reply | undefined => {
+      if (lab.kube?.hang) return undefined; // never answers
       if (lab.kube?.failure) {
         const { status } = lab.kube.failure;
-        return json(res, status, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: status === 401 ? "Unauthorized" : "Internal error", reason: status === 401 ? "Unauthorized" : "InternalError", code: status });
+        return json(status, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: status === 401 ? "Unauthorized" : "Internal error", reason: status === 401 ? "Unauthorized" : "InternalError", code: status });
       }
       if (options.token && req.headers.authorization !== `Bearer ${options.token}`) {
-        return json(res, 401, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "Unauthorized", reason: "Unauthorized", code: 401 });
+        return json(401, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "Unauthorized", reason: "Unauthorized", code: 401 });
       }
       const path = url.pathname;
       const served = servedResources(lab);
-      if (path === "/version") return json(res, 200, { major: "1", minor: "35", gitVersion: "v1.35.2", platform: "linux/amd64" });
+      if (path === "/version") return json(200, { major: "1", minor: "35", gitVersion: "v1.35.2", platform: "linux/amd64" });
       // Plain (non-aggregated) discovery: kubectl falls back to asking each group version.
-      if (path === "/api") return json(res, 200, { kind: "APIVersions", versions: ["v1"], serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress: "127.0.0.1:6443" }] });
-      if (path === "/apis") return json(res, 200, { kind: "APIGroupList", apiVersion: "v1", groups: apiGroups(served) });
+      if (path === "/api") return json(200, { kind: "APIVersions", versions: ["v1"], serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress: "127.0.0.1:6443" }] });
+      if (path === "/apis") return json(200, { kind: "APIGroupList", apiVersion: "v1", groups: apiGroups(served) });
       const discovery = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/.exec(path);
       if (discovery) {
         const gv = discovery[1] ?? `${discovery[2]}/${discovery[3]}`;
         const resources = served.filter((r) => groupVersion(r) === gv);
-        if (resources.length > 0) return json(res, 200, { kind: "APIResourceList", apiVersion: "v1", groupVersion: gv, resources: resources.map(apiResource) });
+        if (resources.length > 0) return json(200, { kind: "APIResourceList", apiVersion: "v1", groupVersion: gv, resources: resources.map(apiResource) });
       }
       const list = listPath(path);
       if (list && served.includes(list.resource)) {
         const fieldSelector = url.searchParams.get("fieldSelector") ?? undefined;
-        return json(res, 200, kubeList(lab, list.resource, { ...(list.namespace ? { namespace: list.namespace } : {}), ...(fieldSelector ? { fieldSelector } : {}) }));
+        return json(200, kubeList(lab, list.resource, { ...(list.namespace ? { namespace: list.namespace } : {}), ...(fieldSelector ? { fieldSelector } : {}) }));
       }
-      json(res, 404, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "the server could not find the requested resource", reason: "NotFound", code: 404 });
+      return json(404, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "the server could not find the requested resource", reason: "NotFound", code: 404 });
     };
-    // Latency on the data (list) calls only: one round trip per kubectl call, not per discovery request.
-    if (options.latencyMs && listPath(url.pathname)) setTimeout(respond, options.latencyMs);
-    else respond();
+    const reply = answer();
+    if (!reply) return;
+    // Made at once, sent after the latency (like a server working while the network carries it);
+    // latency on the data (list) calls only: one round trip per kubectl call, not per discovery request.
+    const text = JSON.stringify(reply.body);
+    const send = () => {
+      res.writeHead(reply.status, { "Content-Type": "application/json", "Cache-Control": "no-cache, private" });
+      res.end(text);
+    };
+    if (options.latencyMs && listPath(url.pathname)) setTimeout(send, options.latencyMs);
+    else send();
   });
   const { port } = server;
   const dir = mkdtempSync(join(tmpdir(), "omni-doctor-kube-"));
