@@ -19,6 +19,7 @@ import { omni } from "./harness/lab/omni.ts";
 import { talos } from "./harness/lab/talos.ts";
 import { kube } from "./harness/lab/kube.ts";
 import { providerVm } from "./harness/lab/pve.ts";
+import { loadRegistry } from "../src/engine/registry.ts";
 import type { Lab, OmniResource } from "./harness/lab/model.ts";
 
 const ZOMBIE_EVENT = "Failed running service: error opening runner: error deleting old container instance: cannot delete running task kubelet: failed precondition";
@@ -74,26 +75,7 @@ function troubledLab(): Lab {
   return lab;
 }
 
-const OMNI_TALOS_CHECKS = [
-  "omni/auth",
-  "omni/version-support",
-  "omni/infra-provider",
-  "omni/machine-requests",
-  "omni/stuck-destroying",
-  "omni/cluster-health",
-  "omni/machines-disconnected",
-  "omni/config-outdated",
-  "omni/hostname-patches",
-  "omni/etcd-backup",
-  "omni/state-drift",
-  "talos/dual-ip",
-  "talos/kubelet-zombie",
-  "talos/not-installed",
-  "talos/kubespan",
-  "talos/etcd",
-  "talos/version-skew",
-  "talos/machine-stage",
-];
+const OMNI_TALOS_CHECKS = (await loadRegistry()).checks.map((c) => c.meta.id).filter((id) => /^(omni|talos)\//.test(id));
 
 describe("Omni and Talos checks through the fakes", () => {
   let pve: PveServer;

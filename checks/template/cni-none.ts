@@ -2,7 +2,7 @@ import { isScalar } from "yaml";
 import { defineCheck, pass, skip, type Finding } from "../../src/engine/check.ts";
 import type { Location } from "../../src/model/result.ts";
 import { appliedPatches, isLegacyConfig } from "../../src/sources/kit/cluster-templates.ts";
-import { clusterTemplates } from "../../src/sources/kit/template-facts.ts";
+import { clusterTemplates, NO_TEMPLATES } from "../../src/sources/kit/template-facts.ts";
 import { isRecord, nodeAt } from "../../src/sources/kit/yaml-file.ts";
 
 const CNI_NAME = ["cluster", "network", "cni", "name"];
@@ -26,7 +26,7 @@ export default defineCheck({
   facts: { clusterTemplates },
   run({ clusterTemplates }) {
     const { templates } = clusterTemplates;
-    if (templates.length === 0) return [skip("no cluster templates in the kit")];
+    if (templates.length === 0) return [skip(NO_TEMPLATES)];
     const findings: Finding[] = [];
     for (const template of templates) {
       const applied = appliedPatches(template);

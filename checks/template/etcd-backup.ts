@@ -1,7 +1,7 @@
 import { isMap, isScalar } from "yaml";
 import { defineCheck, pass, skip, type Finding } from "../../src/engine/check.ts";
 import type { FixStep } from "../../src/model/result.ts";
-import { clusterTemplates } from "../../src/sources/kit/template-facts.ts";
+import { clusterTemplates, NO_TEMPLATES } from "../../src/sources/kit/template-facts.ts";
 import { indentOf, insertKeys } from "../../src/sources/kit/yaml-edit.ts";
 import { editStep } from "../../src/sources/kit/text-edit.ts";
 import { nodeAt } from "../../src/sources/kit/yaml-file.ts";
@@ -22,7 +22,7 @@ export default defineCheck({
   facts: { clusterTemplates },
   run({ clusterTemplates }) {
     const clusters = clusterTemplates.templates.filter((t) => t.cluster && isMap(t.cluster.doc.contents));
-    if (clusters.length === 0) return [skip("no cluster templates in the kit")];
+    if (clusters.length === 0) return [skip(NO_TEMPLATES)];
     const findings: Finding[] = [];
     for (const template of clusters) {
       const cluster = template.cluster!;

@@ -1,6 +1,7 @@
 import { Document, isMap, isScalar, isSeq, YAMLMap, type Node, type Pair } from "yaml";
 import { defineCheck, pass, skip, type Finding } from "../../src/engine/check.ts";
 import { templates } from "../../src/sources/kit/facts.ts";
+import { NO_TEMPLATES } from "../../src/sources/kit/template-facts.ts";
 import type { KitYamlFile } from "../../src/sources/kit/kit.ts";
 import { NESTED_SECTION_KINDS, omniDecodeError, omniDocumentStart, omniLineInDocument, templateDocs } from "../../src/sources/kit/templates.ts";
 import { locationOf } from "../../src/sources/kit/yaml-file.ts";
@@ -50,7 +51,7 @@ export default defineCheck({
   },
   facts: { templates },
   run({ templates }, { omniVersion }) {
-    if (templates.length === 0) return [skip("no cluster templates in the kit")];
+    if (templates.length === 0) return [skip(NO_TEMPLATES)];
     const findings: Finding[] = [];
     for (const file of templates) {
       for (const td of templateDocs(file)) {

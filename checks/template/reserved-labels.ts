@@ -2,7 +2,7 @@ import { isMap, isScalar, isSeq, type Node, type Pair } from "yaml";
 import { defineCheck, pass, skip, type Finding } from "../../src/engine/check.ts";
 import type { FixStep, Location } from "../../src/model/result.ts";
 import type { NodePath, TemplateDocument } from "../../src/sources/kit/cluster-templates.ts";
-import { clusterTemplates } from "../../src/sources/kit/template-facts.ts";
+import { clusterTemplates, NO_TEMPLATES } from "../../src/sources/kit/template-facts.ts";
 import { replaceScalar } from "../../src/sources/kit/yaml-edit.ts";
 import { editStep, type TextEdit } from "../../src/sources/kit/text-edit.ts";
 import { locationOf, nodeAt, pairOf } from "../../src/sources/kit/yaml-file.ts";
@@ -41,7 +41,7 @@ export default defineCheck({
   facts: { clusterTemplates },
   run({ clusterTemplates }) {
     const { templates } = clusterTemplates;
-    if (templates.length === 0) return [skip("no cluster templates in the kit")];
+    if (templates.length === 0) return [skip(NO_TEMPLATES)];
     const findings: Finding[] = [];
     for (const template of templates) {
       const found: Array<Reserved & { document: TemplateDocument }> = [];

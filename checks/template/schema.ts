@@ -3,7 +3,7 @@ import { appliedPatches, talosMinorOf, type ClusterTemplate } from "../../src/so
 import { talosMinorProblems } from "../../src/sources/kit/config-patch.ts";
 import { omniValidateTemplate } from "../../src/sources/kit/omni-template.ts";
 import { omniTalosMachineryMinor } from "../../src/sources/kit/omni-releases.ts";
-import { clusterTemplates, talosSchemas } from "../../src/sources/kit/template-facts.ts";
+import { clusterTemplates, NO_TEMPLATES, talosSchemas } from "../../src/sources/kit/template-facts.ts";
 import type { TalosSchemas } from "../../src/schema/talos-schemas.ts";
 import { compareMinor, isEnvPlaceholder } from "../../src/schema/talos-schemas.ts";
 import { errorText, goQuote, plainErrors, type GoError } from "../../src/util/go-errors.ts";
@@ -89,7 +89,7 @@ export default defineCheck({
   facts: { clusterTemplates, talosSchemas },
   run({ clusterTemplates, talosSchemas }, { omniVersion }) {
     const { templates } = clusterTemplates;
-    if (templates.length === 0) return [skip("no cluster templates in the kit")];
+    if (templates.length === 0) return [skip(NO_TEMPLATES)];
     const findings: Finding[] = [];
     const texts = new Map([...templates.map((t) => [t.file.path, t.file.text] as const), ...clusterTemplates.patchFiles.map((p) => [p.path, p.yaml.text] as const)]);
     for (const template of templates) {

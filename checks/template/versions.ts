@@ -4,7 +4,7 @@ import type { Location, Severity } from "../../src/model/result.ts";
 import type { ClusterTemplate, NodePath } from "../../src/sources/kit/cluster-templates.ts";
 import { omniLatestTalosMinor, omniMinTalosVersion } from "../../src/sources/kit/omni-releases.ts";
 import { kubernetesMinorsFor } from "../../src/sources/kit/talos-kubernetes.ts";
-import { clusterTemplates } from "../../src/sources/kit/template-facts.ts";
+import { clusterTemplates, NO_TEMPLATES } from "../../src/sources/kit/template-facts.ts";
 import { replaceScalar } from "../../src/sources/kit/yaml-edit.ts";
 import { editStep, type TextEdit } from "../../src/sources/kit/text-edit.ts";
 import { nodeAt } from "../../src/sources/kit/yaml-file.ts";
@@ -105,7 +105,7 @@ export default defineCheck({
   facts: { clusterTemplates },
   run({ clusterTemplates }, { omniVersion }) {
     const withCluster = clusterTemplates.templates.filter((t) => t.cluster);
-    if (withCluster.length === 0) return [skip("no cluster templates in the kit")];
+    if (withCluster.length === 0) return [skip(NO_TEMPLATES)];
     const findings: Finding[] = [];
     for (const template of withCluster) {
       const verdict = judge(template, omniVersion);

@@ -15,6 +15,9 @@ const readFromDisk: NonNullable<BuildOptions["readFile"]> = (path) => {
   }
 };
 
+/** What template checks say when the kit has no cluster template (one text, so reports fold them together). */
+export const NO_TEMPLATES = "no cluster templates in the kit";
+
 export const clusterTemplates = defineFact<ClusterTemplates>({
   id: "files.clusterTemplates",
   source: "files",
