@@ -2,8 +2,7 @@
  * The fix plan: every step of every failing or warning result, in an order where causes come
  * before the symptoms they produce (the kit and the network before recreating machines), with
  * identical steps merged, edits of one file chained, and each step knowing which earlier steps it
- * needs. `fix --dry-run`
- * prints it and changes nothing; `fix` applies it step by step.
+ * needs. `fix --dry-run` prints it and changes nothing; `fix` applies it step by step.
  */
 import type { FixStep, Result } from "../model/result.ts";
 import { toJsonStep } from "../model/result.ts";
