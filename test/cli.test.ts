@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cleanEnv, harnessEnv, ROOT, runCli } from "./harness/cli.ts";
+import { CLI, cleanEnv, harnessEnv, ROOT, runCli } from "./harness/cli.ts";
 import { reportSchema, type ReportJson } from "../src/model/result.ts";
 import { loadRegistry } from "../src/engine/registry.ts";
 import type { Check } from "../src/engine/check.ts";
@@ -47,6 +47,10 @@ function hashTree(dir: string): string {
 }
 
 describe("omni-doctor (the built CLI)", () => {
+  it("the built entry point is executable, as `npx omni-doctor` runs it directly", () => {
+    expect(statSync(CLI).mode & 0o111).toBe(0o111);
+  });
+
   it("--version answers quickly", async () => {
     const result = await runCli(["--version"]);
     expect(result).toMatchObject({ exitCode: 0, stdout: `${JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version}\n` });
